@@ -1,0 +1,90 @@
+#include "common/log/log.hpp"
+
+#include <cstdlib>
+#include <mutex>
+
+#include <fmt/chrono.h>
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/stdout_sinks.h>
+
+namespace archive::log {
+namespace {
+
+void AppendJsonString(std::string_view s, spdlog::memory_buf_t& out) {
+  out.push_back('"');
+  for (const char c : s) {
+    switch (c) {
+      case '"':
+        out.append(std::string_view("\\\""));
+        break;
+      case '\\':
+        out.append(std::string_view("\\\\"));
+        break;
+      case '\n':
+        out.append(std::string_view("\\n"));
+        break;
+      case '\r':
+        out.append(std::string_view("\\r"));
+        break;
+      case '\t':
+        out.append(std::string_view("\\t"));
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<int>(c));
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+class JsonFormatter final : public spdlog::formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
+    const auto ms = std::chrono::time_point_cast<std::chrono::milliseconds>(msg.time);
+    fmt::format_to(std::back_inserter(dest), R"({{"ts":"{:%Y-%m-%dT%H:%M:%S}Z","level":")", ms);
+    const auto level = spdlog::level::to_string_view(msg.level);
+    dest.append(level.data(), level.data() + level.size());
+    dest.append(std::string_view(R"(","logger":)"));
+    AppendJsonString(std::string_view(msg.logger_name.data(), msg.logger_name.size()), dest);
+    dest.append(std::string_view(R"(,"msg":)"));
+    AppendJsonString(std::string_view(msg.payload.data(), msg.payload.size()), dest);
+    dest.append(std::string_view("}\n"));
+  }
+  std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<JsonFormatter>(); }
+};
+
+std::mutex& RegistryMutex() {
+  static std::mutex m;
+  return m;
+}
+
+}  // namespace
+
+void Setup(Format format, spdlog::level::level_enum level) {
+  if (format == Format::kJson) {
+    spdlog::set_formatter(std::make_unique<JsonFormatter>());
+  } else {
+    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ [%n] %v");
+  }
+  spdlog::set_level(level);
+}
+
+void SetupFromEnvironment() {
+  const char* format = std::getenv("ARCHIVE_LOG_FORMAT");
+  const char* level = std::getenv("ARCHIVE_LOG_LEVEL");
+  Setup(format != nullptr && std::string_view(format) == "json" ? Format::kJson : Format::kText,
+        level != nullptr ? spdlog::level::from_str(level) : spdlog::level::info);
+}
+
+std::shared_ptr<spdlog::logger> Get(const std::string& name) {
+  std::lock_guard lock(RegistryMutex());
+  if (auto existing = spdlog::get(name)) return existing;
+  auto logger = std::make_shared<spdlog::logger>(name, std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  spdlog::initialize_logger(logger);
+  return logger;
+}
+
+}  // namespace archive::log

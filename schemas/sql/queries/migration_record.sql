@@ -1,0 +1,1 @@
+INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)

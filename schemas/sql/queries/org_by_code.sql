@@ -1,0 +1,1 @@
+SELECT id, kind, path::text FROM organizations WHERE code = $1

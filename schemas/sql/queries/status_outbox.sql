@@ -1,0 +1,1 @@
+SELECT count(*), COALESCE(extract(epoch FROM now() - min(created_at))::bigint, 0) FROM outbox

@@ -1,0 +1,1 @@
+SELECT id, role, disabled_at IS NOT NULL AS disabled FROM users WHERE login = $1

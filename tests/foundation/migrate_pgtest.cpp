@@ -1,0 +1,93 @@
+#include "common/pg/migrate.hpp"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "common/testing/testing.hpp"
+
+namespace archive::pg {
+namespace {
+
+using testing::TestSchema;
+const auto Count = testing::QueryInt;
+
+TEST(Migrate, AppliesEverythingOnceAndIsIdempotent) {
+  TestSchema schema(false);
+  Connection db(schema.url());
+  const auto first = Migrate(db, EmbeddedMigrations());
+  EXPECT_EQ(first.applied.size(), EmbeddedMigrations().size());
+  const auto second = Migrate(db, EmbeddedMigrations());
+  EXPECT_TRUE(second.applied.empty());
+  EXPECT_EQ(second.unchanged.size(), EmbeddedMigrations().size());
+  EXPECT_EQ(Count(db, "SELECT count(*) FROM schema_migrations"),
+            static_cast<std::int64_t>(EmbeddedMigrations().size()));
+}
+
+TEST(Migrate, TwoConcurrentRunsApplyEachMigrationOnce) {
+  TestSchema schema(false);
+  std::vector<std::thread> runners;
+  std::atomic<int> failures{0};
+  for (int i = 0; i < 2; ++i) {
+    runners.emplace_back([&] {
+      try {
+        Connection db(schema.url());
+        Migrate(db, EmbeddedMigrations());
+      } catch (const std::exception&) {
+        ++failures;
+      }
+    });
+  }
+  for (auto& t : runners) t.join();
+  EXPECT_EQ(failures, 0);
+  Connection db(schema.url());
+  EXPECT_EQ(Count(db, "SELECT count(*) FROM schema_migrations"),
+            static_cast<std::int64_t>(EmbeddedMigrations().size()));
+}
+
+TEST(Migrate, RefusesAnAppliedMigrationThatWasEdited) {
+  TestSchema schema;
+  Connection db(schema.url());
+  auto migrations = EmbeddedMigrations();
+  const std::string edited = std::string(migrations.front().sql) + "\n-- an innocent-looking edit\n";
+  migrations.front().sql = edited;
+  try {
+    Migrate(db, migrations);
+    FAIL() << "an edited migration was accepted";
+  } catch (const MigrationError& e) {
+    EXPECT_NE(std::string(e.what()).find(migrations.front().name), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("edited"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Migrate, RollsBackAMigrationThatFails) {
+  TestSchema schema;
+  Connection db(schema.url());
+  auto migrations = EmbeddedMigrations();
+  migrations.push_back({"9999_broken.sql", "CREATE TABLE half_done (a int); SELECT 1/0;"});
+  EXPECT_THROW(Migrate(db, migrations), MigrationError);
+  EXPECT_EQ(Count(db, "SELECT count(*) FROM pg_tables WHERE tablename = 'half_done'"), 0);
+  EXPECT_EQ(Count(db, "SELECT count(*) FROM schema_migrations WHERE name = '9999_broken.sql'"), 0);
+}
+
+TEST(Schema, RefusesAnArchiveTransitionTheDesignDoesNotAllow) {
+  TestSchema schema;
+  Connection db(schema.url());
+  db.InTransaction([](Tx& tx) {
+    tx.ExecScript(
+        "INSERT INTO organizations (id, code, name, kind, path) VALUES (1, 'root', '团中央', 'leading_body', '1');"
+        "INSERT INTO members (id, org_id, name, id_card, joined_on, archive_status)"
+        "  VALUES (1, 1, '测试', '11010520080101001X', '2024-03-10', 'NOT_UPLOADED');");
+  });
+  EXPECT_NO_THROW(db.InTransaction([](Tx& tx) { tx.ExecScript("UPDATE members SET archive_status = 'PENDING'"); }));
+  EXPECT_NO_THROW(db.InTransaction([](Tx& tx) { tx.ExecScript("UPDATE members SET archive_status = 'REJECTED'"); }));
+  try {
+    db.InTransaction([](Tx& tx) { tx.ExecScript("UPDATE members SET archive_status = 'AUTHENTICATED'"); });
+    FAIL() << "REJECTED -> AUTHENTICATED was allowed";
+  } catch (const SqlError& e) {
+    EXPECT_EQ(e.sqlstate(), "23514");
+  }
+}
+
+}  // namespace
+}  // namespace archive::pg

@@ -1,0 +1,26 @@
+#include "common/base/signals.hpp"
+#include "common/config/config.hpp"
+#include "common/events/builtin.hpp"
+#include "common/log/log.hpp"
+#include "common/worker/consumer_loop.hpp"
+#include "workers/ledger/ledger.hpp"
+
+// ledger-worker [CONFIG.json]: consumes ledger.entry (see workers/ledger/ledger.hpp).
+int main(int argc, char** argv) {
+  using namespace archive;
+  StopSignals signals;
+  log::SetupFromEnvironment();
+  auto settings = config::Load(argc > 1 ? argv[1] : "");
+  auto kafka_section = settings.Child("kafka");
+  const auto kafka_config = kafka::Config::From(kafka_section);
+  auto consumer_section = settings.Child("consumer");
+  const auto loop_config = worker::LoopConfig::From(consumer_section, {.group = "ledger", .topics = {"ledger.entry"}});
+  pg::Connection db(config::RequireEnv("ARCHIVE_DB_URL"), "ledger-worker");
+  kafka::Consumer consumer(kafka_config, loop_config.group, loop_config.topics);
+  const auto registry = events::BuiltinRegistry();
+  ledger::Handler handler;
+  worker::ConsumerLoop loop(loop_config, consumer, db, handler, registry);
+  signals.OnStop([&] { loop.Stop(); });
+  loop.Run();
+  return 0;
+}
