@@ -144,7 +144,7 @@ void Producer::Flush(std::chrono::milliseconds timeout) {
 
 struct Consumer::Impl {
   KafkaHandle rk;
-  std::vector<TopicPartition> revoked;
+  bool paused = false;  // what the loop asked for; applied to partitions assigned later too
   bool closed = false;
 
   static void Rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts, void* opaque) {
@@ -157,10 +157,16 @@ struct Consumer::Impl {
       } else {
         rd_kafka_assign(rk, parts);
       }
+      // librdkafka keeps a partition's pause flag across a revoke and a new assignment: set it to what
+      // the loop wants now, or a partition paused before a rebalance stays paused for good.
+      if (self->paused) {
+        rd_kafka_pause_partitions(rk, parts);
+      } else {
+        rd_kafka_resume_partitions(rk, parts);
+      }
       return;
     }
     log::Get("kafka")->info("revoked {} partitions", parts->cnt);
-    for (int i = 0; i < parts->cnt; ++i) self->revoked.push_back({parts->elems[i].topic, parts->elems[i].partition});
     if (cooperative) {
       if (auto* e = rd_kafka_incremental_unassign(rk, parts)) rd_kafka_error_destroy(e);
     } else {
@@ -168,12 +174,13 @@ struct Consumer::Impl {
     }
   }
 
-  void SetPaused(bool paused) {
+  void SetPaused(bool want) {
+    paused = want;
     rd_kafka_topic_partition_list_t* raw = nullptr;
     if (rd_kafka_assignment(rk.get(), &raw) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
     PartitionList list(raw);
     if (list->cnt == 0) return;
-    if (paused) {
+    if (want) {
       rd_kafka_pause_partitions(rk.get(), list.get());
     } else {
       rd_kafka_resume_partitions(rk.get(), list.get());
@@ -261,8 +268,9 @@ void Consumer::ResumeAll() {
   impl_->SetPaused(false);
 }
 
-std::vector<TopicPartition> Consumer::TakeRevoked() {
-  return std::exchange(impl_->revoked, {});
+bool Consumer::Fatal() const {
+  char reason[512];
+  return rd_kafka_fatal_error(impl_->rk.get(), reason, sizeof reason) != RD_KAFKA_RESP_ERR_NO_ERROR;
 }
 
 }  // namespace archive::kafka

@@ -90,8 +90,9 @@ class Consumer {
   void PauseAll();
   void ResumeAll();
 
-  // Partitions revoked since the last call (the loop drops messages of those partitions it still holds).
-  std::vector<TopicPartition> TakeRevoked();
+  // True once librdkafka raised a fatal error (for example, this static member was fenced by the
+  // coordinator after a broker restart). The handle is then unusable: close it and create a new one.
+  bool Fatal() const;
 
   // Leaves the group cleanly. Called by the destructor if not called before.
   void Close();

@@ -88,3 +88,16 @@ std::shared_ptr<spdlog::logger> Get(const std::string& name) {
 }
 
 }  // namespace archive::log
+
+namespace archive::log {
+
+int RunMain(const std::string& program, const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    Get(program)->critical("{} cannot run: {}", program, e.what());
+    return 1;
+  }
+}
+
+}  // namespace archive::log

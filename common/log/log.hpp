@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -16,6 +17,10 @@ void Setup(Format format, spdlog::level::level_enum level);
 
 // Format and level from ARCHIVE_LOG_FORMAT (text|json, default text) and ARCHIVE_LOG_LEVEL (default info).
 void SetupFromEnvironment();
+
+// Runs a process's main body, and turns an exception that escapes it (a configuration mistake, a
+// database that never came up) into one critical log line and exit code 1, instead of std::terminate.
+int RunMain(const std::string& program, const std::function<int()>& body);
 
 // The named logger of a module (kafka, pg, pdf, ocr, http, or a worker's name), created on first use.
 // Thread-safe. Never pass personal data (names, full ID numbers) to a logger.

@@ -1,5 +1,6 @@
 #include "common/pg/pg.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <set>
 
@@ -9,7 +10,7 @@
 #include "common/log/log.hpp"
 
 namespace archive::embedded {
-const std::map<std::string, std::string_view, std::less<>>& sql();
+const std::map<std::string, std::string_view, std::less<>>& Sql();
 }
 
 namespace archive::pg {
@@ -44,7 +45,7 @@ Result Convert(const pqxx::result& r) {
       out.push_back(field.is_null() ? Value() : Value(std::string(field.c_str(), field.size())));
     }
   }
-  return Result(std::move(columns), std::move(rows), r.affected_rows());
+  return Result(std::move(columns), std::move(rows), static_cast<std::int64_t>(r.affected_rows()));
 }
 
 class Receiver final : public pqxx::notification_receiver {
@@ -107,6 +108,7 @@ struct Connection::Impl {
 struct Tx::State {
   Connection::Impl* owner;
   std::unique_ptr<pqxx::work> work;
+  std::vector<std::pair<std::string, std::vector<std::vector<Value>>>> appended;
 };
 
 Tx::Tx(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -123,6 +125,36 @@ Tx::~Tx() {
 }
 
 Result Tx::RunValues(std::string_view query, const std::vector<Value>& values) {
+  Flush();
+  return Execute(query, values);
+}
+
+void Tx::AppendValues(std::string_view query, std::vector<Value> row) {
+  auto& appended = state_->appended;
+  auto it = std::find_if(appended.begin(), appended.end(), [&](const auto& q) { return q.first == query; });
+  if (it == appended.end()) it = appended.insert(appended.end(), {std::string(query), {}});
+  it->second.push_back(std::move(row));
+}
+
+void Tx::Flush() {
+  auto appended = std::exchange(state_->appended, {});
+  for (const auto& [query, rows] : appended) {
+    std::vector<Value> columns;
+    for (std::size_t c = 0; c < rows.front().size(); ++c) {
+      std::string array = "{";
+      for (std::size_t r = 0; r < rows.size(); ++r) {
+        if (r > 0) array.push_back(',');
+        const Value& v = rows[r].at(c);
+        array += v ? QuoteArrayElement(*v) : "NULL";
+      }
+      array.push_back('}');
+      columns.push_back(std::move(array));
+    }
+    Execute(query, columns);
+  }
+}
+
+Result Tx::Execute(std::string_view query, const std::vector<Value>& values) {
   auto& impl = *state_->owner;
   try {
     if (impl.prepared.find(query) == impl.prepared.end()) {
@@ -140,6 +172,7 @@ Result Tx::RunValues(std::string_view query, const std::vector<Value>& values) {
 }
 
 Result Tx::ExecScript(std::string_view sql) {
+  Flush();
   try {
     return Convert(state_->work->exec(std::string(sql)));
   } catch (const pqxx::failure&) {
@@ -148,6 +181,7 @@ Result Tx::ExecScript(std::string_view sql) {
 }
 
 void Tx::Commit() {
+  Flush();
   try {
     state_->work->commit();
     state_->work.reset();
@@ -158,6 +192,7 @@ void Tx::Commit() {
 }
 
 void Tx::Abort() {
+  state_->appended.clear();
   if (state_->work == nullptr) return;
   try {
     state_->work->abort();
@@ -247,7 +282,7 @@ Value ToValue(const std::vector<std::int64_t>& array) {
 }
 
 std::string_view EmbeddedSql(std::string_view path) {
-  const auto& files = embedded::sql();
+  const auto& files = embedded::Sql();
   const auto it = files.find(path);
   if (it == files.end()) {
     log::Get("pg")->critical("schemas/sql/{} is not embedded in this binary: rebuild after adding it", path);
@@ -258,7 +293,7 @@ std::string_view EmbeddedSql(std::string_view path) {
 
 std::vector<std::pair<std::string, std::string_view>> EmbeddedSqlUnder(std::string_view prefix) {
   std::vector<std::pair<std::string, std::string_view>> out;
-  for (const auto& [path, text] : embedded::sql()) {
+  for (const auto& [path, text] : embedded::Sql()) {
     if (path.rfind(prefix, 0) == 0) out.emplace_back(path, text);
   }
   return out;

@@ -112,6 +112,16 @@ class Tx {
   }
   Result RunValues(std::string_view query, const std::vector<Value>& values);
 
+  // Queues a write whose result is not needed. Every row queued for one query runs as a single statement,
+  // with one array per column (the query is written for that, e.g. SELECT * FROM unnest($1::text[],
+  // $2::bigint[])), just before the next Run, ExecScript or Commit, in the order the queries were first
+  // used. Errors surface there, so they cannot be told apart by row.
+  template <typename... Args>
+  void Append(std::string_view query, const Args&... args) {
+    AppendValues(query, {ToValue(args)...});
+  }
+  void AppendValues(std::string_view query, std::vector<Value> row);
+
   // Runs a whole SQL text with no parameters (migrations, DDL, tests' ad-hoc checks) and returns the
   // result of its last statement. Product code takes the text from a .sql file.
   Result ExecScript(std::string_view sql);
@@ -120,6 +130,9 @@ class Tx {
   void Abort();
 
  private:
+  void Flush();
+  Result Execute(std::string_view query, const std::vector<Value>& values);
+
   friend class Connection;
   struct State;
   explicit Tx(std::unique_ptr<State> state);

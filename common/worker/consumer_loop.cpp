@@ -25,10 +25,10 @@ LoopConfig LoopConfig::From(config::Section& section, LoopConfig c) {
   return c;
 }
 
-ConsumerLoop::ConsumerLoop(LoopConfig config, kafka::Consumer& consumer, pg::Connection& db, Handler& handler,
+ConsumerLoop::ConsumerLoop(LoopConfig config, ConsumerFactory make_consumer, pg::Connection& db, Handler& handler,
                            const events::Registry& registry)
     : config_(std::move(config)),
-      consumer_(consumer),
+      make_consumer_(std::move(make_consumer)),
       registry_(registry),
       processor_(ProcessorConfig{config_.group, config_.dead_letter_topic, config_.max_attempts, config_.retry_initial,
                                  config_.retry_max},
@@ -42,7 +42,7 @@ void ConsumerLoop::FillBatch(std::vector<Item>& batch) {
   }
   auto timeout = batch.empty() ? config_.poll_timeout : std::chrono::milliseconds(0);
   while (batch.size() < want) {
-    auto message = consumer_.Poll(timeout);
+    auto message = consumer_->Poll(timeout);
     if (!message) break;
     batch.push_back(MakeItem(std::move(*message), registry_));
     timeout = std::chrono::milliseconds(0);
@@ -52,26 +52,26 @@ void ConsumerLoop::FillBatch(std::vector<Item>& batch) {
 BatchResult ConsumerLoop::RunPolling(std::span<Item> batch) {
   auto result = std::async(std::launch::async, [&] { return processor_.Process(batch); });
   if (result.wait_for(config_.pause_after) != std::future_status::ready) {
-    consumer_.PauseAll();
+    consumer_->PauseAll();
     while (result.wait_for(std::chrono::milliseconds(0)) != std::future_status::ready) {
-      if (auto message = consumer_.Poll(std::chrono::milliseconds(100))) pending_.push_back(std::move(*message));
+      if (auto message = consumer_->Poll(std::chrono::milliseconds(100))) pending_.push_back(std::move(*message));
     }
-    consumer_.ResumeAll();
+    consumer_->ResumeAll();
   }
   return result.get();
 }
 
 void ConsumerLoop::WaitPolling(std::chrono::milliseconds delay) {
   const auto deadline = std::chrono::steady_clock::now() + delay;
-  consumer_.PauseAll();
+  consumer_->PauseAll();
   while (!stopping_ && std::chrono::steady_clock::now() < deadline) {
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (auto message = consumer_.Poll(std::min(left, std::chrono::milliseconds(100)))) {
+    if (auto message = consumer_->Poll(std::min(left, std::chrono::milliseconds(100)))) {
       pending_.push_back(std::move(*message));
     }
   }
-  consumer_.ResumeAll();
+  consumer_->ResumeAll();
 }
 
 void ConsumerLoop::CommitOffsets(std::span<const Item> done) {
@@ -80,7 +80,7 @@ void ConsumerLoop::CommitOffsets(std::span<const Item> done) {
     auto& offset = next[{item.record.topic, item.record.partition}];
     offset = std::max(offset, item.record.offset + 1);
   }
-  consumer_.Commit(next);
+  consumer_->Commit(next);
 }
 
 void ConsumerLoop::Run() {
@@ -88,8 +88,20 @@ void ConsumerLoop::Run() {
   logger->info("{}: consuming {} topics", config_.group, config_.topics.size());
   Backoff outage(config_.retry_initial, config_.retry_max);
   std::vector<Item> batch;
+  consumer_ = make_consumer_();
   while (!stopping_) {
     FillBatch(batch);
+    if (consumer_->Fatal()) {
+      // What this consumer held is redelivered to the new one from the committed offsets; the inbox
+      // drops anything that was already applied.
+      logger->error("{}: the Kafka consumer failed for good; replacing it ({} messages will be redelivered)",
+                    config_.group, batch.size() + pending_.size());
+      batch.clear();
+      pending_.clear();
+      consumer_.reset();
+      consumer_ = make_consumer_();
+      continue;
+    }
     if (batch.empty()) continue;
     BatchResult result;
     try {
@@ -109,7 +121,7 @@ void ConsumerLoop::Run() {
   }
   logger->info("{}: stopping; {} messages not processed will be redelivered", config_.group,
                batch.size() + pending_.size());
-  consumer_.Close();
+  consumer_->Close();
 }
 
 }  // namespace archive::worker

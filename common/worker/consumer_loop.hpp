@@ -3,6 +3,8 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -38,7 +40,11 @@ struct LoopConfig {
 // committed; Stop() is thread-safe.
 class ConsumerLoop {
  public:
-  ConsumerLoop(LoopConfig config, kafka::Consumer& consumer, pg::Connection& db, Handler& handler,
+  // Makes the loop's consumer: once at the start, and again whenever librdkafka declares the current one
+  // unusable (a fatal error such as a fenced static member). Tests pass their own.
+  using ConsumerFactory = std::function<std::unique_ptr<kafka::Consumer>()>;
+
+  ConsumerLoop(LoopConfig config, ConsumerFactory make_consumer, pg::Connection& db, Handler& handler,
                const events::Registry& registry);
 
   void Run();
@@ -52,7 +58,8 @@ class ConsumerLoop {
   void CommitOffsets(std::span<const Item> done);
 
   LoopConfig config_;
-  kafka::Consumer& consumer_;
+  ConsumerFactory make_consumer_;
+  std::unique_ptr<kafka::Consumer> consumer_;
   const events::Registry& registry_;
   Processor processor_;
   std::deque<kafka::Message> pending_;  // polled while paused, processed next

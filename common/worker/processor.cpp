@@ -37,6 +37,8 @@ BatchResult Processor::Process(std::span<Item> batch) {
   for (;;) {
     const auto failure = TryOnce(batch);
     if (!failure) return {batch.size(), std::nullopt};
+    // A thrown error may belong to an earlier message (batched writes fail late): isolate them.
+    if (failure->threw && batch.size() > 1) return ProcessOneByOne(batch);
     Item& item = batch[failure->index];
     switch (failure->outcome.kind()) {
       case Outcome::Kind::kDeadLetter:
@@ -64,6 +66,14 @@ BatchResult Processor::Process(std::span<Item> batch) {
     if (!prefix.retry_after) prefix.retry_after = after;
     return prefix;
   }
+}
+
+BatchResult Processor::ProcessOneByOne(std::span<Item> batch) {
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const BatchResult one = Process(batch.subspan(i, 1));
+    if (one.retry_after) return {i, one.retry_after};
+  }
+  return {batch.size(), std::nullopt};
 }
 
 std::optional<Processor::Failure> Processor::TryOnce(std::span<Item> batch) {
@@ -107,7 +117,13 @@ std::optional<Processor::Failure> Processor::TryOnce(std::span<Item> batch) {
     }
     ++done;
   }
-  tx.Commit();
+  try {
+    tx.Commit();
+  } catch (const archive::Unavailable&) {
+    throw;
+  } catch (const std::exception& e) {
+    return Failure{0, Outcome::Retry(std::chrono::milliseconds(0), e.what()), true};
+  }
   stats_.done += done;
   stats_.duplicates += duplicates;
   stats_.dead_lettered += dead;

@@ -49,9 +49,10 @@ struct BatchResult {
 };
 
 // Runs a batch through the handler in one transaction: claims the inbox keys, skips duplicates,
-// dead-letters what must be, and commits. When one message needs a retry, the messages before it are
-// committed and the rest is handed back. Throws archive::Unavailable (nothing committed) when the
-// database is down. Not thread-safe; one per consumer loop.
+// dead-letters what must be, and commits. When a handler throws, the batch is redone one message at a
+// time, so the error is charged to the message that caused it. When one message needs a retry, the messages before it
+// are committed and the rest is handed back. Throws archive::Unavailable (nothing committed) when the database is down.
+// Not thread-safe; one per consumer loop.
 class Processor {
  public:
   Processor(ProcessorConfig config, pg::Connection& db, Handler& handler);
@@ -65,6 +66,7 @@ class Processor {
     bool threw;
   };
   std::optional<Failure> TryOnce(std::span<Item> batch);
+  BatchResult ProcessOneByOne(std::span<Item> batch);
   void DeadLetter(pg::Tx& tx, const Item& item, const Outcome& outcome);
 
   ProcessorConfig config_;

@@ -29,6 +29,7 @@ class ScriptedHandler final : public Handler {
   std::set<int> reject_on;      // returns DeadLetter
   std::set<int> retry_once_on;  // returns Retry the first time
   std::set<int> slow_on;        // takes longer than the consumer's max.poll.interval.ms
+  std::set<int> late_fail_on;   // queues a write that fails only when the batch is flushed
   std::atomic<int> calls{0};
 
   Outcome Handle(const Message& m, pg::Tx& tx) override {
@@ -38,7 +39,11 @@ class ScriptedHandler final : public Handler {
     if (reject_on.count(seq)) return Outcome::DeadLetter("SCRIPTED_REJECT", "the test rejects it");
     if (retry_once_on.erase(seq)) return Outcome::Retry(50ms, "not yet");
     if (slow_on.count(seq)) std::this_thread::sleep_for(9s);
-    tx.Run("ledger_apply", m.event.id, seq, 0);
+    if (late_fail_on.count(seq)) {
+      tx.Append("ledger_append", std::nullopt, seq, 0);  // event_id is NOT NULL
+      return Outcome::Done();
+    }
+    tx.Append("ledger_append", m.event.id, seq, 0);
     return Outcome::Done();
   }
 };
@@ -55,7 +60,6 @@ class LoopTest : public ::testing::Test {
 
   void Start(ScriptedHandler& handler, std::map<std::string, std::string> rdkafka = {}) {
     kafka_.rdkafka = std::move(rdkafka);
-    consumer_ = std::make_unique<kafka::Consumer>(kafka_, group_, std::vector<std::string>{topic_});
     LoopConfig config{.group = group_,
                       .topics = {topic_},
                       .dead_letter_topic = dlq_,
@@ -64,7 +68,9 @@ class LoopTest : public ::testing::Test {
                       .max_attempts = 3,
                       .retry_initial = 10ms,
                       .retry_max = 200ms};
-    loop_ = std::make_unique<ConsumerLoop>(config, *consumer_, db_, handler, registry_);
+    loop_ = std::make_unique<ConsumerLoop>(
+        config, [this] { return std::make_unique<kafka::Consumer>(kafka_, group_, std::vector<std::string>{topic_}); },
+        db_, handler, registry_);
     loop_thread_ = std::thread([this] { loop_->Run(); });
     relay_thread_ = std::thread([this] { relay_.Run(); });
   }
@@ -75,7 +81,6 @@ class LoopTest : public ::testing::Test {
     loop_thread_.join();
     relay_thread_.join();
     loop_.reset();
-    consumer_.reset();
   }
 
   void TearDown() override {
@@ -100,7 +105,6 @@ class LoopTest : public ::testing::Test {
   pg::Connection check_{schema_.url()};
   kafka::Producer relay_producer_{kafka_};
   outbox::Relay relay_{outbox::RelayConfig{.idle_wait = 100ms}, relay_db_, relay_producer_};
-  std::unique_ptr<kafka::Consumer> consumer_;
   std::unique_ptr<ConsumerLoop> loop_;
   std::thread loop_thread_, relay_thread_;
 };
@@ -135,7 +139,7 @@ TEST_F(LoopTest, DeadLettersMalformedAndFailingMessagesAndKeepsTheStreamFlowing)
   }
   EXPECT_EQ(Count("SELECT count(*) FROM failed_jobs WHERE error_code = 'HANDLER_FAILED' AND attempts = 3"), 1);
   EXPECT_EQ(Count("SELECT count(*) FROM failed_jobs WHERE error = ''"), 0) << "every dead letter says why";
-  const auto dead = testing::ReadTopic(dlq_, 8, 20s);
+  const auto dead = testing::ReadTopic(dlq_, 8, 5s);
   ASSERT_EQ(dead.size(), 7u);
   std::set<std::string> codes;
   for (const auto& m : dead) {
@@ -202,6 +206,29 @@ TEST_F(LoopTest, KeepsItsGroupMembershipThroughAHandlerLongerThanThePollInterval
   EXPECT_EQ(handler.calls, 4);
   EXPECT_EQ(loop_->stats().duplicates, 0) << "the batch was delivered again: the member lost its partitions";
   EXPECT_EQ(loop_->stats().done, 4);
+}
+
+}  // namespace
+}  // namespace archive::worker
+
+namespace archive::worker {
+namespace {
+
+TEST_F(LoopTest, ChargesAWriteThatFailsAtCommitToTheMessageThatQueuedIt) {
+  // Given a batch in which one message queues a write that the database refuses only at commit
+  ScriptedHandler handler;
+  handler.late_fail_on = {17};
+  std::vector<std::string> payloads;
+  for (int seq = 0; seq < 40; ++seq) payloads.push_back(Entry(seq));
+  Start(handler);
+  Produce(payloads);
+
+  // Then the batch is redone one by one: that message alone is dead-lettered, every other applied once
+  EXPECT_TRUE(testing::Eventually([&] { return Count("SELECT count(*) FROM failed_jobs") == 1; }, 60s));
+  EXPECT_TRUE(testing::Eventually([&] { return Count("SELECT count(*) FROM ledger_entries") == 39; }, 30s));
+  EXPECT_EQ(Count("SELECT count(DISTINCT seq) FROM ledger_entries"), 39);
+  EXPECT_EQ(Count("SELECT count(*) FROM failed_jobs WHERE error_code = 'HANDLER_FAILED' AND attempts = 3"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM ledger_entries WHERE seq = 17"), 0);
 }
 
 }  // namespace

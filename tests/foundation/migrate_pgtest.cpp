@@ -91,3 +91,43 @@ TEST(Schema, RefusesAnArchiveTransitionTheDesignDoesNotAllow) {
 
 }  // namespace
 }  // namespace archive::pg
+
+namespace archive::pg {
+namespace {
+
+TEST(Tx, RunsAppendedRowsBeforeTheNextReadAndQuotesThem) {
+  TestSchema schema;
+  Connection db(schema.url());
+  const std::string awkward = "b \"quoted\", {braces} \\ NULL";
+  db.InTransaction([&](Tx& tx) {
+    tx.Append("ledger_append", "a", 1, 10);
+    tx.Append("ledger_append", awkward, 2, 20);
+    EXPECT_EQ(tx.ExecScript("SELECT count(*) FROM ledger_entries").Int(0, 0), 2) << "a read must see queued writes";
+  });
+  EXPECT_EQ(Count(db, "SELECT count(*) FROM ledger_entries WHERE event_id = 'b \"quoted\", {braces} \\ NULL'"), 1);
+}
+
+TEST(Tx, ReportsAnAppendedRowsErrorAtCommitAndKeepsNothing) {
+  TestSchema schema;
+  Connection db(schema.url());
+  EXPECT_THROW(db.InTransaction([](Tx& tx) {
+    tx.Append("ledger_append", "a", 1, 10);
+    tx.Append("ledger_append", std::nullopt, 2, 20);  // event_id is NOT NULL
+  }),
+               SqlError);
+  EXPECT_EQ(Count(db, "SELECT count(*) FROM ledger_entries"), 0);
+}
+
+TEST(Tx, ForgetsAppendedRowsOnAbort) {
+  TestSchema schema;
+  Connection db(schema.url());
+  {
+    Tx tx = db.Begin();
+    tx.Append("ledger_append", "a", 1, 10);
+    tx.Abort();
+  }
+  EXPECT_EQ(Count(db, "SELECT count(*) FROM ledger_entries"), 0);
+}
+
+}  // namespace
+}  // namespace archive::pg

@@ -4,8 +4,8 @@ namespace archive::ledger {
 
 worker::Outcome Handler::Handle(const worker::Message& message, pg::Tx& tx) {
   const auto& payload = message.event.payload;
-  tx.Run("ledger_apply", message.event.id, payload.at("seq").get<std::int64_t>(),
-         payload.at("produced_at_us").get<std::int64_t>());
+  tx.Append("ledger_append", message.event.id, payload.at("seq").get<std::int64_t>(),
+            payload.at("produced_at_us").get<std::int64_t>());
   return worker::Outcome::Done();
 }
 

@@ -10,17 +10,22 @@ int main(int argc, char** argv) {
   using namespace archive;
   StopSignals signals;
   log::SetupFromEnvironment();
-  auto settings = config::Load(argc > 1 ? argv[1] : "");
-  auto kafka_section = settings.Child("kafka");
-  const auto kafka_config = kafka::Config::From(kafka_section);
-  auto consumer_section = settings.Child("consumer");
-  const auto loop_config = worker::LoopConfig::From(consumer_section, {.group = "ledger", .topics = {"ledger.entry"}});
-  pg::Connection db(config::RequireEnv("ARCHIVE_DB_URL"), "ledger-worker");
-  kafka::Consumer consumer(kafka_config, loop_config.group, loop_config.topics);
-  const auto registry = events::BuiltinRegistry();
-  ledger::Handler handler;
-  worker::ConsumerLoop loop(loop_config, consumer, db, handler, registry);
-  signals.OnStop([&] { loop.Stop(); });
-  loop.Run();
-  return 0;
+  return log::RunMain("ledger-worker", [&] {
+    auto settings = config::Load(argc > 1 ? argv[1] : "");
+    auto kafka_section = settings.Child("kafka");
+    const auto kafka_config = kafka::Config::From(kafka_section);
+    auto consumer_section = settings.Child("consumer");
+    const auto loop_config =
+        worker::LoopConfig::From(consumer_section, {.group = "ledger", .topics = {"ledger.entry"}});
+    pg::Connection db(config::RequireEnv("ARCHIVE_DB_URL"), "ledger-worker");
+    const auto registry = events::BuiltinRegistry();
+    ledger::Handler handler;
+    worker::ConsumerLoop loop(
+        loop_config,
+        [&] { return std::make_unique<kafka::Consumer>(kafka_config, loop_config.group, loop_config.topics); }, db,
+        handler, registry);
+    signals.OnStop([&] { loop.Stop(); });
+    loop.Run();
+    return 0;
+  });
 }

@@ -8,15 +8,17 @@ int main(int argc, char** argv) {
   using namespace archive;
   StopSignals signals;
   log::SetupFromEnvironment();
-  auto settings = config::Load(argc > 1 ? argv[1] : "");
-  auto kafka_section = settings.Child("kafka");
-  const auto kafka_config = kafka::Config::From(kafka_section);
-  auto relay_section = settings.Child("relay");
-  const auto relay_config = outbox::RelayConfig::From(relay_section);
-  pg::Connection db(config::RequireEnv("ARCHIVE_DB_URL"), "outbox-relay");
-  kafka::Producer producer(kafka_config);
-  outbox::Relay relay(relay_config, db, producer);
-  signals.OnStop([&] { relay.Stop(); });
-  relay.Run();
-  return 0;
+  return log::RunMain("outbox-relay", [&] {
+    auto settings = config::Load(argc > 1 ? argv[1] : "");
+    auto kafka_section = settings.Child("kafka");
+    const auto kafka_config = kafka::Config::From(kafka_section);
+    auto relay_section = settings.Child("relay");
+    const auto relay_config = outbox::RelayConfig::From(relay_section);
+    pg::Connection db(config::RequireEnv("ARCHIVE_DB_URL"), "outbox-relay");
+    kafka::Producer producer(kafka_config);
+    outbox::Relay relay(relay_config, db, producer);
+    signals.OnStop([&] { relay.Stop(); });
+    relay.Run();
+    return 0;
+  });
 }
