@@ -1,0 +1,328 @@
+#include "common/sandbox/sandbox.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <new>
+
+#include <fmt/format.h>
+
+#include "common/log/log.hpp"
+
+extern char** environ;
+
+namespace archive::sandbox {
+namespace {
+
+constexpr const char* kCpuVariable = "ARCHIVE_SANDBOX_CPU_SECONDS";
+constexpr int kExitOutOfMemory = 86;
+
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAddressSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kAddressSanitizer = true;
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+
+using Deadline = std::chrono::steady_clock::time_point;
+
+// Waits until fd is ready for events or the deadline passes; false on timeout.
+bool WaitFor(int fd, short events, Deadline deadline) {
+  for (;;) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd p{fd, events, 0};
+    const int rc = ::poll(&p, 1, static_cast<int>(left.count()));
+    if (rc > 0) return true;
+    if (rc < 0 && errno != EINTR) return true;  // let the read or write report the error
+  }
+}
+
+enum class Io { kOk, kClosed, kTimeout };
+
+Io WriteAll(int fd, std::string_view bytes, Deadline deadline) {
+  while (!bytes.empty()) {
+    if (!WaitFor(fd, POLLOUT, deadline)) return Io::kTimeout;
+    const ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN) continue;
+      return Io::kClosed;
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return Io::kOk;
+}
+
+Io ReadAll(int fd, char* out, std::size_t size, Deadline deadline) {
+  while (size > 0) {
+    if (!WaitFor(fd, POLLIN, deadline)) return Io::kTimeout;
+    const ssize_t n = ::recv(fd, out, size, 0);
+    if (n == 0) return Io::kClosed;
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN) continue;
+      return Io::kClosed;
+    }
+    out += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return Io::kOk;
+}
+
+std::array<char, 8> EncodeLength(std::uint64_t n) {
+  std::array<char, 8> out{};
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>((n >> (8 * i)) & 0xff);
+  return out;
+}
+
+std::uint64_t DecodeLength(const std::array<char, 8>& in) {
+  std::uint64_t n = 0;
+  for (int i = 0; i < 8; ++i) n |= static_cast<std::uint64_t>(static_cast<unsigned char>(in[i])) << (8 * i);
+  return n;
+}
+
+// Blocking I/O for the child side, where there is nothing else to do.
+bool ReadBlocking(int fd, char* out, std::size_t size) {
+  while (size > 0) {
+    const ssize_t n = ::read(fd, out, size);
+    if (n == 0) return false;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    out += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+bool WriteBlocking(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+void SetLimit(int resource, rlim_t soft, rlim_t hard) {
+  const rlimit limit{soft, hard};
+  ::setrlimit(resource, &limit);
+}
+
+}  // namespace
+
+Pool::Pool(std::string program, std::vector<std::string> args, Limits limits, int size)
+    : program_(std::move(program)),
+      args_(std::move(args)),
+      limits_(limits),
+      children_(static_cast<std::size_t>(size)) {}
+
+Pool::~Pool() {
+  for (auto& child : children_) Stop(child, false);
+}
+
+void Pool::Warm() {
+  std::lock_guard lock(mutex_);
+  for (auto& child : children_) {
+    if (child.pid < 0) Start(child);
+  }
+}
+
+void Pool::Start(Child& child) {
+  // Everything the child needs is prepared before fork: after it, only system calls until exec.
+  std::vector<std::string> argv_storage{program_};
+  argv_storage.insert(argv_storage.end(), args_.begin(), args_.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_storage) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env_storage;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (std::strncmp(*e, kCpuVariable, std::strlen(kCpuVariable)) != 0) env_storage.emplace_back(*e);
+  }
+  env_storage.push_back(fmt::format("{}={}", kCpuVariable, limits_.cpu_per_job.count()));
+  std::vector<char*> envp;
+  for (auto& e : env_storage) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  const auto cpu_hard = static_cast<rlim_t>(limits_.cpu_per_job.count()) * (limits_.max_jobs_per_child + 1);
+
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+    throw std::runtime_error(fmt::format("sandbox: socketpair failed: {}", std::strerror(errno)));
+  }
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(sv[0]);
+    ::close(sv[1]);
+    throw std::runtime_error(fmt::format("sandbox: fork failed: {}", std::strerror(errno)));
+  }
+  if (pid == 0) {
+    ::dup2(sv[1], 0);
+    ::dup2(sv[1], 1);
+    if (!kAddressSanitizer) {
+      SetLimit(RLIMIT_AS, static_cast<rlim_t>(limits_.address_space_bytes),
+               static_cast<rlim_t>(limits_.address_space_bytes));
+    }
+    SetLimit(RLIMIT_CPU, cpu_hard, cpu_hard + 1);
+    SetLimit(RLIMIT_FSIZE, 0, 0);  // no file writes
+    SetLimit(RLIMIT_CORE, 0, 0);
+    SetLimit(RLIMIT_NOFILE, static_cast<rlim_t>(limits_.open_files), static_cast<rlim_t>(limits_.open_files));
+    ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+    ::unshare(CLONE_NEWNET);  // no network where the kernel lets us; the other limits hold regardless
+    ::execve(program_.c_str(), argv.data(), envp.data());
+    ::_exit(127);
+  }
+  ::close(sv[1]);
+  child.pid = pid;
+  child.fd = sv[0];
+  child.jobs = 0;
+}
+
+void Pool::Stop(Child& child, bool kill) {
+  if (child.pid < 0) return;
+  if (kill) ::kill(child.pid, SIGKILL);
+  ::close(child.fd);  // a healthy child sees EOF and exits
+  if (!kill) {
+    for (int i = 0; i < 100 && ::waitpid(child.pid, nullptr, WNOHANG) == 0; ++i) ::usleep(10000);
+    ::kill(child.pid, SIGKILL);
+  }
+  ::waitpid(child.pid, nullptr, 0);
+  child.pid = -1;
+  child.fd = -1;
+}
+
+Reply Pool::Call(std::string_view request) {
+  if (static_cast<std::int64_t>(request.size()) > limits_.max_request_bytes) {
+    return {std::nullopt, Failure::kProtocol,
+            fmt::format("request of {} bytes is over the sandbox limit", request.size())};
+  }
+  Child* child = nullptr;
+  {
+    std::unique_lock lock(mutex_);
+    idle_.wait(lock, [&] {
+      for (auto& c : children_) {
+        if (!c.busy) {
+          child = &c;
+          return true;
+        }
+      }
+      return false;
+    });
+    child->busy = true;
+    if (child->pid < 0) {
+      try {
+        Start(*child);
+      } catch (...) {
+        child->busy = false;
+        idle_.notify_one();
+        throw;
+      }
+    }
+  }
+  Reply reply = Exchange(*child, request);
+  {
+    std::lock_guard lock(mutex_);
+    if (reply.failure || ++child->jobs >= limits_.max_jobs_per_child) Stop(*child, reply.failure.has_value());
+    child->busy = false;
+  }
+  idle_.notify_one();
+  return reply;
+}
+
+Reply Pool::Exchange(Child& child, std::string_view request) {
+  const Deadline deadline = std::chrono::steady_clock::now() + limits_.wall_per_job;
+  auto died = [&](std::string_view when) -> Reply {
+    int status = 0;
+    ::kill(child.pid, SIGKILL);
+    ::waitpid(child.pid, &status, 0);
+    child.pid = -1;
+    ::close(child.fd);
+    child.fd = -1;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == kExitOutOfMemory) {
+      return {std::nullopt, Failure::kMemoryLimit, fmt::format("ran out of its memory limit {}", when)};
+    }
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGXCPU) {
+      return {std::nullopt, Failure::kTimedOut, fmt::format("hit its CPU limit {}", when)};
+    }
+    if (WIFSIGNALED(status)) {
+      return {std::nullopt, Failure::kCrashed, fmt::format("killed by {} {}", strsignal(WTERMSIG(status)), when)};
+    }
+    return {std::nullopt, Failure::kCrashed, fmt::format("exited with status {} {}", WEXITSTATUS(status), when)};
+  };
+  auto timed_out = [&]() -> Reply {
+    ::kill(child.pid, SIGKILL);
+    ::waitpid(child.pid, nullptr, 0);
+    child.pid = -1;
+    ::close(child.fd);
+    child.fd = -1;
+    return {std::nullopt, Failure::kTimedOut, fmt::format("took longer than {} ms", limits_.wall_per_job.count())};
+  };
+
+  const auto header = EncodeLength(request.size());
+  Io io = WriteAll(child.fd, std::string_view(header.data(), header.size()), deadline);
+  if (io == Io::kOk) io = WriteAll(child.fd, request, deadline);
+  if (io == Io::kTimeout) return timed_out();
+  if (io == Io::kClosed) return died("while reading the request");
+
+  std::array<char, 8> reply_header{};
+  io = ReadAll(child.fd, reply_header.data(), reply_header.size(), deadline);
+  if (io == Io::kTimeout) return timed_out();
+  if (io == Io::kClosed) return died("while working");
+  const std::uint64_t size = DecodeLength(reply_header);
+  if (size > static_cast<std::uint64_t>(limits_.max_reply_bytes)) {
+    Reply r = died("");
+    r.failure = Failure::kProtocol;
+    r.detail = fmt::format("announced a reply of {} bytes, over the limit", size);
+    return r;
+  }
+  std::string body(size, '\0');
+  io = ReadAll(child.fd, body.data(), body.size(), deadline);
+  if (io == Io::kTimeout) return timed_out();
+  if (io == Io::kClosed) return died("while replying");
+  return {std::move(body), std::nullopt, ""};
+}
+
+int Serve(const std::function<std::string(std::string_view)>& handler) {
+  rlim_t budget = 10;
+  if (const char* v = std::getenv(kCpuVariable)) budget = std::strtoul(v, nullptr, 10);
+  for (;;) {
+    std::array<char, 8> header{};
+    if (!ReadBlocking(0, header.data(), header.size())) return 0;  // the parent closed the socket
+    std::string request(DecodeLength(header), '\0');
+    if (!ReadBlocking(0, request.data(), request.size())) return 0;
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    rlimit cpu{};
+    ::getrlimit(RLIMIT_CPU, &cpu);
+    const rlim_t used = static_cast<rlim_t>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + 1;
+    cpu.rlim_cur = std::min(cpu.rlim_max, used + budget);
+    ::setrlimit(RLIMIT_CPU, &cpu);
+    std::string reply;
+    try {
+      reply = handler(request);
+    } catch (const std::bad_alloc&) {
+      ::_exit(kExitOutOfMemory);
+    }
+    const auto out = EncodeLength(reply.size());
+    if (!WriteBlocking(1, std::string_view(out.data(), out.size())) || !WriteBlocking(1, reply)) return 1;
+  }
+}
+
+}  // namespace archive::sandbox

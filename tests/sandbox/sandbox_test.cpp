@@ -1,0 +1,107 @@
+#include "common/sandbox/sandbox.hpp"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+namespace archive::sandbox {
+namespace {
+
+using namespace std::chrono_literals;
+
+Limits TestLimits() {
+  Limits l;
+  l.address_space_bytes = 256LL << 20;
+  l.cpu_per_job = std::chrono::seconds(2);
+  l.wall_per_job = 3000ms;
+  l.max_reply_bytes = 1 << 20;
+  l.max_jobs_per_child = 3;
+  return l;
+}
+
+class SandboxTest : public ::testing::Test {
+ protected:
+  Pool pool_{SANDBOX_TEST_CHILD, {}, TestLimits(), 2};
+};
+
+TEST_F(SandboxTest, RepliesToARequest) {
+  const Reply r = pool_.Call("echo:你好");
+  ASSERT_TRUE(r.bytes) << r.detail;
+  EXPECT_EQ(*r.bytes, "你好");
+}
+
+TEST_F(SandboxTest, ReportsACrashAndServesTheNextRequest) {
+  for (const char* request : {"abort", "segv"}) {
+    const Reply r = pool_.Call(request);
+    ASSERT_TRUE(r.failure) << request;
+    EXPECT_EQ(*r.failure, Failure::kCrashed) << r.detail;
+    EXPECT_FALSE(r.detail.empty());
+  }
+  EXPECT_EQ(pool_.Call("echo:ok").bytes.value_or(""), "ok");
+}
+
+TEST_F(SandboxTest, KillsAChildThatHangsPastTheWallLimit) {
+  const auto start = std::chrono::steady_clock::now();
+  const Reply r = pool_.Call("sleep");
+  ASSERT_TRUE(r.failure);
+  EXPECT_EQ(*r.failure, Failure::kTimedOut);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 30s) << "the wall limit did not hold at all";
+  EXPECT_EQ(pool_.Call("echo:after").bytes.value_or(""), "after");
+}
+
+TEST_F(SandboxTest, StopsAChildThatSpinsTheCpu) {
+  const Reply r = pool_.Call("spin");
+  ASSERT_TRUE(r.failure);
+  EXPECT_EQ(*r.failure, Failure::kTimedOut) << r.detail;
+}
+
+TEST_F(SandboxTest, ContainsAMemoryBomb) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "ASan builds run children without RLIMIT_AS";
+#endif
+  const Reply r = pool_.Call("alloc");
+  ASSERT_TRUE(r.failure);
+  EXPECT_EQ(*r.failure, Failure::kMemoryLimit) << r.detail;
+  EXPECT_EQ(pool_.Call("echo:still here").bytes.value_or(""), "still here");
+}
+
+TEST_F(SandboxTest, RefusesFileWrites) {
+  const Reply r = pool_.Call("write");
+  // RLIMIT_FSIZE 0: the write raises SIGXFSZ (the child dies) or fails; either way nothing is written.
+  if (r.bytes) {
+    EXPECT_NE(*r.bytes, "written");
+  } else {
+    EXPECT_EQ(*r.failure, Failure::kCrashed) << r.detail;
+  }
+}
+
+TEST_F(SandboxTest, HasNoNetworkWhereTheKernelAllowsANamespace) {
+  if (::geteuid() != 0) GTEST_SKIP() << "network namespaces need root here";
+  const Reply r = pool_.Call("net");
+  ASSERT_TRUE(r.bytes) << r.detail;
+  EXPECT_NE(r.bytes->find("connect failed"), std::string::npos) << *r.bytes;
+}
+
+TEST_F(SandboxTest, RefusesAnOversizedReply) {
+  const Reply r = pool_.Call("huge");
+  ASSERT_TRUE(r.failure);
+  EXPECT_EQ(*r.failure, Failure::kProtocol) << r.detail;
+}
+
+TEST_F(SandboxTest, ServesCallsFromManyThreadsAndRecyclesChildren) {
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 10; ++i) {
+        const std::string payload = std::to_string(t) + "-" + std::to_string(i);
+        if (pool_.Call("echo:" + payload).bytes.value_or("") == payload) ++ok;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok, 40);
+}
+
+}  // namespace
+}  // namespace archive::sandbox
