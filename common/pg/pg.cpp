@@ -141,14 +141,10 @@ void Tx::Flush() {
   for (const auto& [query, rows] : appended) {
     std::vector<Value> columns;
     for (std::size_t c = 0; c < rows.front().size(); ++c) {
-      std::string array = "{";
-      for (std::size_t r = 0; r < rows.size(); ++r) {
-        if (r > 0) array.push_back(',');
-        const Value& v = rows[r].at(c);
-        array += v ? QuoteArrayElement(*v) : "NULL";
-      }
-      array.push_back('}');
-      columns.push_back(std::move(array));
+      std::vector<Value> column;
+      column.reserve(rows.size());
+      for (const auto& row : rows) column.push_back(row.at(c));
+      columns.push_back(ToValue(column));
     }
     Execute(query, columns);
   }
@@ -272,6 +268,16 @@ Value ToValue(const std::vector<std::string>& array) {
   for (std::size_t i = 0; i < array.size(); ++i) {
     if (i > 0) out.push_back(',');
     out += QuoteArrayElement(array[i]);
+  }
+  out.push_back('}');
+  return out;
+}
+
+Value ToValue(const std::vector<Value>& array) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out += array[i] ? QuoteArrayElement(*array[i]) : "NULL";
   }
   out.push_back('}');
   return out;

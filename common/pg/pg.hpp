@@ -70,6 +70,8 @@ Value ToValue(const std::optional<T>& v) {
 // A text[] literal, for = ANY($n) and unnest($n). Elements are quoted and escaped.
 Value ToValue(const std::vector<std::string>& array);
 Value ToValue(const std::vector<std::int64_t>& array);
+// An array literal with NULL elements where the values are nullopt.
+Value ToValue(const std::vector<Value>& array);
 
 // A query result, copied out of libpq. Cheap to move.
 class Result {

@@ -1,6 +1,9 @@
 #include "tools/archivectl/commands.hpp"
 
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -9,14 +12,20 @@
 #include <fmt/ostream.h>
 #include <nlohmann/json.hpp>
 
+#include "common/base/clock.hpp"
 #include "common/base/crypto.hpp"
+#include "common/blob/blob.hpp"
 #include "common/config/config.hpp"
 #include "common/events/envelope.hpp"
 #include "common/kafka/kafka.hpp"
+#include "common/member/template.hpp"
 #include "common/outbox/outbox.hpp"
 #include "common/pg/migrate.hpp"
 #include "common/pg/pg.hpp"
+#include "common/sheet/sheet.hpp"
 #include "tools/archivectl/args.hpp"
+#include "workers/import/importer.hpp"
+#include "workers/import/report.hpp"
 
 namespace archive::ctl {
 namespace {
@@ -31,6 +40,12 @@ Database
                                         ledger worker, and waits until each has its effect
 Kafka
   topics apply FILE                     create the topics of FILE (deploy/kafka/topics.conf) that are missing
+Batch import of members (R11)
+  template [--out FILE]                 write the member import template (.xlsx)
+  import FILE --org CODE [--dry-run] [--json] [--queue]
+                                        import a template file into an organization and print the result; with
+                                        --queue the import worker does it (import.requested), as for an upload
+  import replay BATCH                   queue a batch that failed again (import.requested through the outbox)
 Organizations and access
   org add --code C --name N --kind K [--parent CODE]
                                         kinds: leading_body committee working_committee general_branch branch
@@ -179,6 +194,178 @@ int Selftest(const Args& args, std::ostream& out) {
   return kOk;
 }
 
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError("cannot read " + path);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+int Template(const Args& args, std::ostream& out) {
+  args.Allow({"out"});
+  const std::string path = args.Option("out").value_or("团员导入模板.xlsx");
+  const std::string bytes = import::WriteTemplate(member::BuiltinMemberTemplate());
+  std::ofstream file(path, std::ios::binary);
+  file << bytes;
+  if (!file) throw UsageError("cannot write " + path);
+  fmt::print(out, "template written to {} ({} bytes)\n", path, bytes.size());
+  return kOk;
+}
+
+nlohmann::json ResultJson(const import::Result& r) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& row : r.rows) {
+    rows.push_back({{"row", row.row_number},
+                    {"outcome", row.imported ? "IMPORTED" : "FAILED"},
+                    {"codes", row.codes},
+                    {"reasons", row.reasons}});
+  }
+  nlohmann::json needs = nlohmann::json::array();
+  for (const auto& n : r.needs_upload) {
+    needs.push_back({{"member_id", n.member_id},
+                     {"row", n.row_number},
+                     {"name", n.name},
+                     {"id_card", n.id_card_masked},
+                     {"deadline", n.deadline}});
+  }
+  return {{"batch_id", r.batch_id},
+          {"status", r.status},
+          {"summary", r.Summary()},
+          {"dry_run", r.dry_run},
+          {"total", r.total},
+          {"imported", r.imported},
+          {"failed", r.failed},
+          {"report_uri", r.report_uri ? nlohmann::json(*r.report_uri) : nlohmann::json()},
+          {"error_code", r.error_code ? nlohmann::json(*r.error_code) : nlohmann::json()},
+          {"rows", rows},
+          {"needs_upload", needs}};
+}
+
+int ImportReplay(const std::string& batch_id, std::ostream& out) {
+  auto db = Database();
+  return db.InTransaction([&](pg::Tx& tx) {
+    const auto batch = tx.Run("import_batch_requeue", batch_id);
+    if (batch.empty())
+      throw UsageError(fmt::format("no batch {} that can be replayed (it does not exist or is DONE)", batch_id));
+    nlohmann::json payload = {
+        {"batch_id", batch_id},
+        {"org_id", batch.Int(0, 0)},
+        {"blob", {{"uri", batch.Text(0, 2)}, {"sha256", batch.Text(0, 3)}, {"size", batch.Int(0, 4)}}},
+        {"filename", batch.Text(0, 5)},
+        {"format", batch.Text(0, 6)},
+        {"dry_run", batch.Bool(0, 7)}};
+    if (!batch.IsNull(0, 1)) payload["requested_by"] = batch.Int(0, 1);
+    outbox::Enqueue(
+        tx, "import.requested",
+        events::MakeEnvelope("import.requested", 1, "archivectl", batch_id, payload, std::chrono::system_clock::now()));
+    tx.Run("audit_record", std::nullopt, "archivectl", "import.replay", "import_batch", batch_id, std::nullopt,
+           std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt);
+    fmt::print(out, "batch {} queued again\n", batch_id);
+    return kOk;
+  });
+}
+
+// Hands the batch to the import worker, as an upload through the API does, and follows its progress.
+int ImportQueued(const std::string& batch_id, std::int64_t org_id, const blob::BlobRef& ref,
+                 const std::string& filename, const std::string& format, bool dry_run, std::ostream& out) {
+  auto db = Database();
+  const std::string event_id = db.InTransaction([&](pg::Tx& tx) {
+    const nlohmann::json payload = {{"batch_id", batch_id},
+                                    {"org_id", org_id},
+                                    {"blob", {{"uri", ref.uri}, {"sha256", ref.sha256}, {"size", ref.size}}},
+                                    {"filename", filename},
+                                    {"format", format},
+                                    {"dry_run", dry_run}};
+    const auto event =
+        events::MakeEnvelope("import.requested", 1, "archivectl", batch_id, payload, std::chrono::system_clock::now());
+    outbox::Enqueue(tx, "import.requested", event);
+    return event.id;
+  });
+  fmt::print(out, "batch {} queued for the import worker\n", batch_id);
+  out.flush();
+  const bool tty = ::isatty(STDOUT_FILENO) != 0;
+  for (int waited = 0; waited < 600 * 10; ++waited) {
+    const auto s = db.InTransaction([&](pg::Tx& tx) { return tx.Run("import_batch_status", batch_id); });
+    const std::string status = s.Text(0, 0);
+    const auto dead = db.InTransaction([&](pg::Tx& tx) { return tx.Run("failed_job_by_event", event_id); });
+    if (!dead.empty()) {
+      fmt::print(out, "the import worker refused the request ({}): {}\n", dead.Text(0, 0), dead.Text(0, 1));
+      return kFailed;
+    }
+    if (tty && status == "RUNNING")
+      fmt::print(out, "\r{} / {} rows", s.IsNull(0, 2) ? 0 : s.Int(0, 2), s.IsNull(0, 1) ? 0 : s.Int(0, 1));
+    if (status == "DONE" || status == "FAILED") {
+      if (tty) fmt::print(out, "\r");
+      if (status == "FAILED") {
+        fmt::print(out, "导入失败：{}（{}）\n", s.Text(0, 7), s.Text(0, 6));
+        return kFailed;
+      }
+      fmt::print(out, "{}\n",
+                 s.Bool(0, 8)
+                     ? fmt::format("检查完成（未导入）：{} 位团员可以导入，{} 位团员有错误", s.Int(0, 3), s.Int(0, 4))
+                     : fmt::format("成功导入 {} 位团员，{} 位团员导入失败", s.Int(0, 3), s.Int(0, 4)));
+      const auto failed = db.InTransaction([&](pg::Tx& tx) { return tx.Run("import_failed_rows", batch_id); });
+      for (std::size_t i = 0; i < failed.size(); ++i)
+        fmt::print(out, "  第 {} 行：{}\n", failed.Text(i, 0), failed.Text(i, 2));
+      if (!s.IsNull(0, 5)) fmt::print(out, "失败报告：{}\n", s.Text(0, 5));
+      return kOk;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  fmt::print(out, "batch {} is still waiting after 10 minutes: is the import-worker running? See archivectl status.\n",
+             batch_id);
+  return kFailed;
+}
+
+int Import(const Args& args, std::ostream& out) {
+  args.Allow({"org", "dry-run", "json", "queue"});
+  if (args.positional().size() == 3 && args.positional()[1] == "replay") return ImportReplay(args.positional()[2], out);
+  if (args.positional().size() != 2) throw UsageError("import FILE --org CODE [--dry-run] [--json]");
+  const std::string path = args.positional()[1];
+  const std::string bytes = ReadFile(path);
+  blob::FileStore blobs(config::RequireEnv("ARCHIVE_BLOB_ROOT"));
+  const blob::BlobRef ref = blobs.Put(bytes);
+  const auto sniffed = sheet::Sniff(std::string_view(bytes).substr(0, 4096));
+  const std::string format = !sniffed                          ? "xlsx"
+                             : *sniffed == sheet::Format::kXls ? "xls"
+                             : *sniffed == sheet::Format::kCsv ? "csv"
+                                                               : "xlsx";
+  const std::string batch_id = RandomUuid();
+  const std::string filename = std::filesystem::path(path).filename().string();
+  auto db = Database();
+  const std::int64_t org_id = db.InTransaction([&](pg::Tx& tx) {
+    const auto org = tx.Run("org_by_code", args.Require("org"));
+    if (org.empty()) throw UsageError(fmt::format("no organization with code {}", args.Require("org")));
+    tx.Run("import_batch_create", batch_id, org.Int(0, 0), std::nullopt, filename, format, ref.uri, ref.sha256,
+           ref.size, args.Flag("dry-run"));
+    return org.Int(0, 0);
+  });
+  if (args.Flag("queue")) return ImportQueued(batch_id, org_id, ref, filename, format, args.Flag("dry-run"), out);
+  const auto layout = member::BuiltinMemberTemplate();
+  import::SandboxedParser parser(import::SandboxProgramBesideSelf("import-sandbox"), sandbox::Limits{}, 1);
+  SystemClock clock;
+  config::Section no_settings(nlohmann::json::object(), "import");
+  import::Importer importer(import::Config::From(no_settings), layout, parser, blobs, clock);
+  const import::Result result = db.InTransaction([&](pg::Tx& tx) { return importer.Run(tx, batch_id, nullptr); });
+  if (args.Flag("json")) {
+    out << ResultJson(result).dump(2) << "\n";
+  } else {
+    fmt::print(out, "{}\n", result.Summary());
+    for (const auto& row : result.rows) {
+      if (row.imported) continue;
+      fmt::print(out, "  第 {} 行：{}\n", row.row_number, fmt::join(row.reasons, "；"));
+    }
+    if (result.report_uri) fmt::print(out, "失败报告：{}\n", *result.report_uri);
+    if (!result.needs_upload.empty()) {
+      fmt::print(out, "需要上传电子档案的新发展团员（R11）：{} 位\n", result.needs_upload.size());
+      for (const auto& n : result.needs_upload)
+        fmt::print(out, "  {} {} 截止 {}\n", n.name, n.id_card_masked, n.deadline);
+    }
+  }
+  return result.status == "DONE" ? kOk : kFailed;
+}
+
 int Org(const Args& args, std::ostream& out) {
   args.Allow({"code", "name", "kind", "parent"});
   if (args.positional().size() != 2 || args.positional()[1] != "add")
@@ -241,7 +428,7 @@ int Token(const Args& args, std::ostream& out) {
 
 int Run(const std::vector<std::string>& words, std::ostream& out, std::ostream& err) {
   try {
-    const Args args(words, {"json", "help", "dry-run"});
+    const Args args(words, {"json", "help", "dry-run", "queue"});
     if (args.positional().empty() || args.Flag("help")) {
       out << kUsageText;
       return args.Flag("help") ? kOk : kUsage;
@@ -252,6 +439,8 @@ int Run(const std::vector<std::string>& words, std::ostream& out, std::ostream& 
     if (command == "status") return Status(args, out);
     if (command == "selftest") return Selftest(args, out);
     if (command == "org") return Org(args, out);
+    if (command == "template") return Template(args, out);
+    if (command == "import") return Import(args, out);
     if (command == "user") return User(args, out);
     if (command == "token") return Token(args, out);
     throw UsageError("unknown command " + command);

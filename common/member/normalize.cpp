@@ -1,0 +1,170 @@
+#include "common/member/normalize.hpp"
+
+#include <charconv>
+
+#include "common/member/cell.hpp"
+
+namespace archive::member {
+
+namespace detail {
+
+char32_t NextCodePoint(std::string_view text, std::size_t& i) {
+  const auto b0 = static_cast<unsigned char>(text[i]);
+  int length = 0;
+  char32_t c = 0;
+  if (b0 < 0x80) {
+    ++i;
+    return b0;
+  } else if ((b0 & 0xE0) == 0xC0) {
+    length = 2;
+    c = b0 & 0x1F;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    length = 3;
+    c = b0 & 0x0F;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    length = 4;
+    c = b0 & 0x07;
+  }
+  bool valid = length > 0 && i + length <= text.size();
+  for (int k = 1; valid && k < length; ++k) {
+    const auto b = static_cast<unsigned char>(text[i + k]);
+    if ((b & 0xC0) != 0x80) {
+      valid = false;
+    } else {
+      c = (c << 6) | (b & 0x3F);
+    }
+  }
+  // Overlong forms, surrogates and values beyond U+10FFFF are invalid too.
+  if (valid && ((length == 2 && c < 0x80) || (length == 3 && c < 0x800) || (length == 4 && c < 0x10000) ||
+                (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF)) {
+    valid = false;
+  }
+  if (!valid) {
+    ++i;
+    return U'\uFFFD';
+  }
+  i += length;
+  return c;
+}
+
+void AppendUtf8(std::string& out, char32_t c) {
+  if (c < 0x80) {
+    out.push_back(static_cast<char>(c));
+  } else if (c < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else if (c < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (c >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  }
+}
+
+std::u32string DecodeUtf8(std::string_view text) {
+  std::u32string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) out.push_back(NextCodePoint(text, i));
+  return out;
+}
+
+std::string EncodeUtf8(std::u32string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char32_t c : text) AppendUtf8(out, c);
+  return out;
+}
+
+bool IsSpace(char32_t c) {
+  return c == U' ' || c == U'\t' || c == U'\n' || c == U'\r' || c == U'\v' || c == U'\f' || c == 0x00A0 ||
+         c == 0x3000 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F || c == 0x1680 || c == 0x0085;
+}
+
+}  // namespace detail
+
+namespace {
+
+bool IsZeroWidth(char32_t c) {
+  return (c >= 0x200B && c <= 0x200D) || c == 0x2060 || c == 0xFEFF || c == 0x00AD;
+}
+
+// Printable ASCII without any space: nothing to clean (the common case for numbers, dates and IDs).
+bool IsPlainAscii(std::string_view text) {
+  for (char c : text) {
+    if (c < 0x21 || c > 0x7E) return false;
+  }
+  return true;
+}
+
+// One pass over the UTF-8 text, writing UTF-8: no intermediate UTF-32 copy.
+std::string Clean(std::string_view text, bool fold_width, bool drop_spaces) {
+  if (IsPlainAscii(text)) return std::string(text);
+  std::string out;
+  out.reserve(text.size());
+  std::size_t kept = 0;  // out's length up to the last non-space character
+  for (std::size_t i = 0; i < text.size();) {
+    char32_t c = detail::NextCodePoint(text, i);
+    if (IsZeroWidth(c)) continue;
+    const bool space = detail::IsSpace(c);
+    if (space && (drop_spaces || out.empty())) continue;
+    // Keep line breaks and tabs as they are: inside a name they are a mistake the rules report.
+    if (space && c != U'\n' && c != U'\r' && c != U'\t') c = U' ';
+    if (fold_width && c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;
+    detail::AppendUtf8(out, c);
+    if (!space) kept = out.size();
+  }
+  out.resize(kept);
+  return out;
+}
+
+}  // namespace
+
+std::string CleanText(std::string_view text, bool fold_width) {
+  return Clean(text, fold_width, false);
+}
+
+std::string CleanCompact(std::string_view text) {
+  return Clean(text, true, true);
+}
+
+std::string FoldForMatch(std::string_view text) {
+  std::string out = CleanCompact(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::size_t CodePointCount(std::string_view text) {
+  return detail::DecodeUtf8(text).size();
+}
+
+std::string ColumnLetters(std::size_t index) {
+  std::string out;
+  std::size_t n = index + 1;
+  while (n > 0) {
+    const std::size_t rem = (n - 1) % 26;
+    out.insert(out.begin(), static_cast<char>('A' + rem));
+    n = (n - 1) / 26;
+  }
+  return out;
+}
+
+std::optional<double> NumberOf(const CellValue& cell) {
+  if (cell.kind != CellValue::Kind::kNumber) return std::nullopt;
+  std::string_view text = cell.text;
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  if (!(value == value) || value > 1e308 || value < -1e308) return std::nullopt;
+  return value;
+}
+
+}  // namespace archive::member

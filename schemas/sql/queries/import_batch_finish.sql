@@ -1,0 +1,4 @@
+UPDATE import_batches
+SET status = $2, total_rows = $3, done_rows = $3, ok_rows = $4, failed_rows = $5, report_uri = $6,
+    error_code = $7, error_message = $8, started_at = COALESCE(started_at, now()), finished_at = now()
+WHERE id = $1::uuid

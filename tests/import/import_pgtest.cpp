@@ -1,0 +1,305 @@
+#include "workers/import/importer.hpp"
+
+#include <gtest/gtest.h>
+#include <xlsxwriter.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "common/base/crypto.hpp"
+#include "common/testing/testing.hpp"
+#include "workers/import/report.hpp"
+
+namespace archive::import {
+namespace {
+
+using testing::QueryInt;
+
+// A valid (invented) ID number: region 110105, the given birth date and sequence, and its check digit.
+std::string MakeId(const std::string& birth, const std::string& sequence) {
+  static constexpr int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+  static constexpr char kCheck[] = "10X98765432";
+  const std::string first17 = "110105" + birth + sequence;
+  int sum = 0;
+  for (int i = 0; i < 17; ++i) sum += (first17[i] - '0') * kWeights[i];
+  return first17 + kCheck[sum % 11];
+}
+
+// One cell to write: text, or a number as Excel would store it.
+struct Cell {
+  std::string text;
+  std::optional<double> number;
+  std::string number_format;
+};
+
+// A workbook made the way users make theirs, with libxlsxwriter.
+struct Sheet {
+  std::vector<std::string> headers;
+  std::vector<std::vector<Cell>> rows;
+  std::vector<std::string> merged;  // e.g. "A3:B3"
+  std::vector<int> hidden_rows;     // 0-based sheet rows
+  std::optional<std::pair<int, int>> formula_at;
+
+  std::string Write() const {
+    const auto path = std::filesystem::temp_directory_path() / (RandomHex(6) + ".xlsx");
+    lxw_workbook* book = workbook_new(path.c_str());
+    lxw_worksheet* ws = workbook_add_worksheet(book, "团员信息");
+    for (std::size_t c = 0; c < headers.size(); ++c)
+      worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), headers[c].c_str(), nullptr);
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      for (std::size_t c = 0; c < rows[r].size(); ++c) {
+        const Cell& cell = rows[r][c];
+        const auto row = static_cast<lxw_row_t>(r + 1);
+        const auto col = static_cast<lxw_col_t>(c);
+        if (cell.number) {
+          lxw_format* f = nullptr;
+          if (!cell.number_format.empty()) {
+            f = workbook_add_format(book);
+            format_set_num_format(f, cell.number_format.c_str());
+          }
+          worksheet_write_number(ws, row, col, *cell.number, f);
+        } else if (!cell.text.empty()) {
+          worksheet_write_string(ws, row, col, cell.text.c_str(), nullptr);
+        }
+      }
+    }
+    for (const auto& range : merged) {
+      const lxw_row_t r = static_cast<lxw_row_t>(std::stoi(range.substr(1, range.find(':') - 1)) - 1);
+      worksheet_merge_range(ws, r, 0, r, 1, "merged", nullptr);
+    }
+    for (const int r : hidden_rows) {
+      lxw_row_col_options hidden{1, 0, 0};
+      worksheet_set_row_opt(ws, static_cast<lxw_row_t>(r), LXW_DEF_ROW_HEIGHT, nullptr, &hidden);
+    }
+    if (formula_at) worksheet_write_formula(ws, formula_at->first, formula_at->second, "=1+1", nullptr);
+    workbook_close(book);
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    std::filesystem::remove(path);
+    return bytes.str();
+  }
+};
+
+const std::vector<std::string> kHeaders = {"姓名",     "性别",         "身份证号码", "民族",
+                                           "入团年月", "发展团员编号", "所在团支部", "备注"};
+
+std::vector<Cell> Row(const std::string& name, const std::string& gender, const std::string& id,
+                      const std::string& joined, const std::string& number, const std::string& branch) {
+  return {{name}, {gender}, {id}, {"汉族"}, {joined}, {number}, {branch}, {"随便写点什么"}};
+}
+
+class ImportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_.InTransaction([&](pg::Tx& tx) {
+      tx.ExecScript(
+          "INSERT INTO organizations (id, code, name, kind, parent_id, path) VALUES"
+          " (1, 'SCHOOL', '示例中学团委', 'committee', NULL, '1'),"
+          " (2, 'B1', '高一(1)班团支部', 'branch', 1, '1.2'),"
+          " (3, 'B2', '高一(2)班团支部', 'branch', 1, '1.3'),"
+          " (4, 'OTHER', '另一所中学团委', 'committee', NULL, '4'),"
+          " (5, 'OB', '另一所中学高二(3)班团支部', 'branch', 4, '4.5');"
+          "SELECT setval(pg_get_serial_sequence('organizations', 'id'), 10);"
+          "INSERT INTO members (org_id, name, id_card, joined_on, archive_status) VALUES"
+          " (5, '已在别处', '" +
+          MakeId("20070505", "555") + "', '2022-05-04', 'NOT_UPLOADED');");
+    });
+  }
+
+  std::string Submit(const std::string& bytes, const std::string& org_code = "SCHOOL", bool dry_run = false) {
+    const auto ref = blobs_.Put(bytes);
+    const std::string id = RandomUuid();
+    db_.InTransaction([&](pg::Tx& tx) {
+      const auto org = tx.Run("org_by_code", org_code);
+      tx.Run("import_batch_create", id, org.Int(0, 0), std::nullopt, "members.xlsx", "xlsx", ref.uri, ref.sha256,
+             ref.size, dry_run);
+    });
+    return id;
+  }
+
+  Result Run(const std::string& batch_id) {
+    return db_.InTransaction([&](pg::Tx& tx) { return importer_.Run(tx, batch_id, nullptr); });
+  }
+
+  std::int64_t Count(const std::string& sql) { return QueryInt(db_, sql); }
+
+  testing::TestSchema schema_;
+  pg::Connection db_{schema_.url()};
+  std::filesystem::path blob_root_ = std::filesystem::temp_directory_path() / ("import-blobs-" + RandomHex(4));
+  blob::FileStore blobs_{blob_root_};
+  testing::FakeClock clock_{std::chrono::sys_days(std::chrono::year{2026} / 11 / 27)};
+  member::MemberTemplate layout_ = member::BuiltinMemberTemplate();
+  SandboxedParser parser_{testing::BinaryPath("bin/import-sandbox"), sandbox::Limits{}, 1};
+  Importer importer_{Config{}, layout_, parser_, blobs_, clock_};
+
+  void TearDown() override { std::filesystem::remove_all(blob_root_); }
+};
+
+TEST_F(ImportTest, ImportsTheValidRowsAndReportsEachFailedOneWithItsReason) {
+  // Given ten rows in reordered columns with an extra one: seven good (two admitted before 2020), three bad
+  Sheet sheet{kHeaders, {}};
+  sheet.rows.push_back(Row("张三", "男", MakeId("20080101", "011"), "2024-03-10", "202400000001", "高一(1)班团支部"));
+  sheet.rows.push_back(Row("李四", "女", MakeId("20080202", "022"), "2024/3/10", "202400000002", "B2"));
+  sheet.rows.push_back(Row("王五", "男", MakeId("20080303", "031"), "2024年3月10日", "202400000003", "B1"));
+  sheet.rows.push_back(Row("赵六", "女", MakeId("20080404", "042"), "202403", "202400000004", "B1"));
+  sheet.rows.push_back(Row("钱七", "男", MakeId("20080505", "051"), "2024.03", "202400000005", "B1"));
+  sheet.rows.push_back(Row("孙八", "男", MakeId("20020606", "061"), "2018-05-04", "", "B1"));
+  sheet.rows.push_back(Row("周九", "女", MakeId("20020707", "072"), "2019-05-04", "", "B1"));
+  std::string bad_check = MakeId("20080808", "081");
+  bad_check.back() = bad_check.back() == '0' ? '1' : '0';
+  sheet.rows.push_back(Row("吴十", "男", bad_check, "2024-03-10", "202400000008", "B1"));
+  auto scientific = Row("郑十一", "男", "", "2024-03-10", "202400000009", "B1");
+  scientific[2] = Cell{"", 4.20106200801011e17, "0.00E+00"};
+  sheet.rows.push_back(scientific);
+  sheet.rows.push_back(Row("冯十二", "女", MakeId("20070505", "555"), "2024-03-10", "202400000010", "B1"));
+
+  // When it is imported into the school's committee
+  const Result result = Run(Submit(sheet.Write()));
+
+  // Then the seven good rows are members and the three bad ones are reported
+  ASSERT_EQ(result.status, "DONE") << result.error_message.value_or("");
+  EXPECT_EQ(result.Summary(), "成功导入 7 位团员，3 位团员导入失败");
+  EXPECT_EQ(Count("SELECT count(*) FROM members WHERE org_id IN (2, 3)"), 7);
+  EXPECT_EQ(Count("SELECT count(*) FROM members WHERE archive_status = 'EXEMPT'"), 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM members WHERE archive_status = 'NOT_UPLOADED' AND org_id IN (2, 3) "
+                  "AND upload_deadline = joined_on + 30"),
+            5);
+  EXPECT_EQ(result.needs_upload.size(), 5u) << "R11: the new members who need an upload are listed";
+  EXPECT_EQ(Count("SELECT count(*) FROM import_rows WHERE outcome = 'FAILED'"), 3);
+  EXPECT_EQ(Count("SELECT count(*) FROM import_rows WHERE 'ID_CHECKSUM' = ANY(codes) AND row_no = 9"), 1);
+  EXPECT_EQ(
+      Count("SELECT count(*) FROM import_rows WHERE 'ID_SCIENTIFIC' = ANY(codes) OR 'ID_PRECISION_LOST' = ANY(codes)"),
+      1);
+  EXPECT_EQ(Count("SELECT count(*) FROM import_rows WHERE 'ID_IN_ANOTHER_ORG' = ANY(codes)"), 1);
+  EXPECT_EQ(Count("SELECT ok_rows * 100 + failed_rows FROM import_batches"), 703);
+  for (const auto& row : result.rows) {
+    for (const auto& reason : row.reasons) {
+      EXPECT_EQ(reason.find(MakeId("20070505", "555")), std::string::npos) << "a full ID number in a reason";
+      EXPECT_EQ(reason.find("另一所中学高二(3)班团支部"), std::string::npos) << "the other organization unmasked";
+    }
+  }
+
+  // And the failure report holds exactly the failed rows in the template layout, with their reasons
+  ASSERT_TRUE(result.report_uri);
+  std::stringstream report;
+  report << blobs_.Open(*result.report_uri)->rdbuf();
+  std::vector<std::vector<std::string>> report_rows;
+  const auto read = sheet::Read(report.str(), sheet::Limits{}, [&](const sheet::SheetInfo&, const sheet::Row& row) {
+    auto& texts = report_rows.emplace_back();
+    for (const auto& c : row.cells) texts.push_back(c.text);
+    return true;
+  });
+  ASSERT_FALSE(read.error) << read.error->detail;
+  ASSERT_EQ(report_rows.size(), 4u);
+  EXPECT_EQ(report_rows[0].front(), "姓名");
+  EXPECT_EQ(report_rows[0].back(), "失败原因");
+  EXPECT_EQ(report_rows[1].front(), "吴十");
+  EXPECT_NE(report_rows[1].back().find("第 9 行"), std::string::npos);
+
+  // And the fixed report imports the rest
+  Sheet fixed{layout_.columns().size() ? std::vector<std::string>{} : kHeaders, {}};
+  for (const auto& c : layout_.columns()) fixed.headers.push_back(c.header);
+  fixed.headers.push_back("失败原因");
+  std::vector<Cell> wu(fixed.headers.size());
+  for (std::size_t c = 0; c < report_rows[1].size() && c < wu.size(); ++c) wu[c].text = report_rows[1][c];
+  const auto id_col =
+      std::distance(fixed.headers.begin(), std::find(fixed.headers.begin(), fixed.headers.end(), "身份证号码"));
+  wu[static_cast<std::size_t>(id_col)].text = MakeId("20080808", "081");
+  fixed.rows.push_back(wu);
+  const Result again = Run(Submit(fixed.Write()));
+  EXPECT_EQ(again.Summary(), "成功导入 1 位团员，0 位团员导入失败")
+      << (again.rows.empty() || again.rows[0].reasons.empty() ? "" : again.rows[0].reasons[0]);
+}
+
+TEST_F(ImportTest, RunsABatchOnceEvenWhenDeliveredTwice) {
+  Sheet sheet{kHeaders, {Row("张三", "男", MakeId("20080101", "011"), "2024-03-10", "202400000001", "B1")}};
+  const std::string batch = Submit(sheet.Write());
+  EXPECT_EQ(Run(batch).imported, 1);
+  EXPECT_EQ(Run(batch).imported, 0) << "a second run must not import again";
+  EXPECT_EQ(Count("SELECT count(*) FROM members WHERE org_id = 2"), 1);
+}
+
+TEST_F(ImportTest, LeavesNothingBehindWhenTheTransactionDiesHalfway) {
+  Sheet sheet{kHeaders, {Row("张三", "男", MakeId("20080101", "011"), "2024-03-10", "202400000001", "B1")}};
+  const std::string batch = Submit(sheet.Write());
+  {
+    pg::Tx tx = db_.Begin();
+    importer_.Run(tx, batch, nullptr);
+    tx.Abort();  // the worker was killed before its commit
+  }
+  EXPECT_EQ(Count("SELECT count(*) FROM members WHERE org_id = 2"), 0);
+  EXPECT_EQ(Run(batch).imported, 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM members WHERE org_id = 2"), 1);
+}
+
+TEST_F(ImportTest, ValidatesWithoutWritingInADryRun) {
+  Sheet sheet{kHeaders, {Row("张三", "男", MakeId("20080101", "011"), "2024-03-10", "202400000001", "B1")}};
+  const Result result = Run(Submit(sheet.Write(), "SCHOOL", true));
+  EXPECT_EQ(result.imported, 1);
+  EXPECT_NE(result.Summary().find("未导入"), std::string::npos);
+  EXPECT_EQ(Count("SELECT count(*) FROM members WHERE org_id = 2"), 0);
+}
+
+TEST_F(ImportTest, RefusesBranchesOutsideTheImportersSubtree) {
+  Sheet sheet{kHeaders, {Row("张三", "男", MakeId("20080101", "011"), "2024-03-10", "202400000001", "OB")}};
+  const Result result = Run(Submit(sheet.Write()));
+  ASSERT_EQ(result.rows.size(), 1u);
+  EXPECT_EQ(result.rows[0].codes, std::vector<std::string>{"BRANCH_NOT_FOUND"});
+  EXPECT_EQ(Count("SELECT count(*) FROM members WHERE org_id = 5"), 1);
+}
+
+TEST_F(ImportTest, RefusesAWholeBatchWhoseShapeIsUnreliable) {
+  const auto good = Row("张三", "男", MakeId("20080101", "011"), "2024-03-10", "202400000001", "B1");
+  struct Case {
+    std::string name;
+    std::string bytes;
+    std::string code;
+  };
+  Sheet merged{kHeaders, {good, good}};
+  merged.merged = {"A3:B3"};
+  Sheet hidden{kHeaders, {good}};
+  hidden.hidden_rows = {1};
+  Sheet formula{kHeaders, {good}};
+  formula.formula_at = std::make_pair(1, 7);
+  Sheet no_header{{"甲", "乙", "丙"}, {{{"1"}, {"2"}, {"3"}}}};
+  Sheet missing_column{{"姓名", "性别"}, {{{"张三"}, {"男"}}}};
+  const std::vector<Case> cases = {
+      {"merged cells", merged.Write(), "MERGED_CELLS"},
+      {"hidden rows", hidden.Write(), "HIDDEN_ROWS"},
+      {"formulas", formula.Write(), "FORMULAS"},
+      {"no header", no_header.Write(), "HEADER_NOT_FOUND"},
+      {"missing column", missing_column.Write(), "MISSING_COLUMN"},
+      {"html saved as xls", "<html><body>团员名单</body></html>", "UNSUPPORTED_FORMAT"},
+      {"not a spreadsheet", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\xff\x00", 18), "NOT_SPREADSHEET"},
+      {"empty file", "", "EMPTY_FILE"},
+      {"random bytes", std::string("PK\x03\x04\xff\xfe garbage", 14), "CORRUPT"},
+  };
+  for (const auto& c : cases) {
+    const Result result = Run(Submit(c.bytes));
+    EXPECT_EQ(result.status, "FAILED") << c.name;
+    EXPECT_EQ(result.error_code.value_or(""), c.code) << c.name << ": " << result.error_message.value_or("");
+    EXPECT_FALSE(result.error_message.value_or("").empty()) << c.name;
+  }
+  EXPECT_EQ(Count("SELECT count(*) FROM members"), 1) << "a refused batch imported something";
+  EXPECT_EQ(Count("SELECT count(*) FROM import_batches WHERE status = 'FAILED' AND error_message <> ''"),
+            static_cast<std::int64_t>(cases.size()));
+}
+
+TEST(FailureReport, GuardsFormulaLikeTextAndTheImporterStripsTheGuard) {
+  EXPECT_EQ(StripFormulaGuard("'=HYPERLINK(\"x\")"), "=HYPERLINK(\"x\")");
+  EXPECT_EQ(StripFormulaGuard("'plain"), "'plain");
+  const auto layout = member::BuiltinMemberTemplate();
+  const std::string report =
+      WriteFailureReport(layout, {FailedRow{5, {{"name", "=cmd|' /C calc'!A0"}}, {"name"}, {"姓名有误"}}});
+  std::string first_cell;
+  sheet::Read(report, sheet::Limits{}, [&](const sheet::SheetInfo&, const sheet::Row& row) {
+    if (row.number == 2) first_cell = row.cells.front().text;
+    return true;
+  });
+  EXPECT_EQ(first_cell, "'=cmd|' /C calc'!A0");
+}
+
+}  // namespace
+}  // namespace archive::import

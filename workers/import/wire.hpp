@@ -1,0 +1,36 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/member/cell.hpp"
+#include "common/sheet/sheet.hpp"
+
+// What the import sandbox child sends back: the rows of the sheet it read, or the batch-level error.
+// A compact length-prefixed encoding, because a 50,000-row sheet is half a million cells.
+namespace archive::import {
+
+struct SheetRow {
+  std::int64_t number = 0;
+  bool hidden = false;
+  std::vector<member::CellValue> cells;
+};
+
+struct ParsedSheet {
+  std::optional<sheet::Error> error;
+  sheet::SheetInfo info;
+  std::vector<SheetRow> rows;
+  std::vector<sheet::Range> merged;
+};
+
+// Reads the spreadsheet into a ParsedSheet (runs in the sandbox child).
+ParsedSheet ReadSheet(std::string_view bytes, const sheet::Limits& limits);
+
+std::string Encode(const ParsedSheet& sheet);
+// nullopt when the bytes are not a well-formed encoding (a broken or hostile child).
+std::optional<ParsedSheet> Decode(std::string_view bytes);
+
+}  // namespace archive::import
