@@ -189,3 +189,16 @@ std::vector<kafka::Message> ReadTopic(const std::string& topic, std::size_t coun
 }
 
 }  // namespace archive::testing
+
+namespace archive::testing {
+
+std::string MakeIdCard(const std::string& birth, const std::string& sequence) {
+  static constexpr int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+  static constexpr char kCheck[] = "10X98765432";
+  const std::string first17 = "110105" + birth + sequence;
+  int sum = 0;
+  for (int i = 0; i < 17; ++i) sum += (first17[i] - '0') * kWeights[i];
+  return first17 + kCheck[sum % 11];
+}
+
+}  // namespace archive::testing

@@ -94,6 +94,10 @@ std::int64_t QueryInt(pg::Connection& db, const std::string& sql);
 // most timeout for them.
 std::vector<kafka::Message> ReadTopic(const std::string& topic, std::size_t count, std::chrono::milliseconds timeout);
 
+// An invented, valid 18-digit ID card number: region 110105, the birth date (YYYYMMDD), a 3-digit sequence
+// (its last digit odd for 男, even for 女) and the GB 11643 check digit. Never a real person's.
+std::string MakeIdCard(const std::string& birth, const std::string& sequence);
+
 // A path in the source or build tree.
 std::string SourcePath(const std::string& relative);
 std::string BinaryPath(const std::string& relative);
