@@ -144,8 +144,17 @@ void Producer::Flush(std::chrono::milliseconds timeout) {
 
 struct Consumer::Impl {
   KafkaHandle rk;
+  std::string group_id;
   bool paused = false;  // what the loop asked for; applied to partitions assigned later too
   bool closed = false;
+
+  static void Committed(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t*, void* opaque) {
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET) return;
+    log::Get("kafka")->warn(
+        "consumer {}: offset commit refused ({}); the messages will be redelivered and the inbox "
+        "skips them",
+        static_cast<Impl*>(opaque)->group_id, rd_kafka_err2name(err));
+  }
 
   static void Rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts, void* opaque) {
     auto* self = static_cast<Impl*>(opaque);
@@ -196,6 +205,8 @@ Consumer::Consumer(const Config& config, std::string group_id, std::vector<std::
                                 {"auto.offset.reset", "earliest"},
                                 {"enable.partition.eof", "false"}});
   rd_kafka_conf_set_rebalance_cb(conf.get(), &Impl::Rebalance);
+  rd_kafka_conf_set_offset_commit_cb(conf.get(), &Impl::Committed);
+  impl_->group_id = group_id_;
   rd_kafka_conf_set_opaque(conf.get(), impl_.get());
   impl_->rk = MakeHandle(RD_KAFKA_CONSUMER, std::move(conf));
   rd_kafka_poll_set_consumer(impl_->rk.get());
@@ -244,13 +255,13 @@ std::optional<Message> Consumer::Poll(std::chrono::milliseconds timeout) {
   return out;
 }
 
-bool Consumer::Commit(const std::map<TopicPartition, std::int64_t>& next_offsets) {
+bool Consumer::Commit(const std::map<TopicPartition, std::int64_t>& next_offsets, CommitMode mode) {
   if (next_offsets.empty()) return true;
   PartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(next_offsets.size())));
   for (const auto& [tp, offset] : next_offsets) {
     rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition)->offset = offset;
   }
-  const rd_kafka_resp_err_t err = rd_kafka_commit(impl_->rk.get(), list.get(), 0);
+  const rd_kafka_resp_err_t err = rd_kafka_commit(impl_->rk.get(), list.get(), mode == CommitMode::kAsync ? 1 : 0);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     log::Get("kafka")->warn(
         "consumer {}: offset commit refused ({}); the messages will be redelivered and the inbox "

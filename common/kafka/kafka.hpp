@@ -82,9 +82,12 @@ class Consumer {
   // librdkafka; they do not surface here. Also serves the group protocol (heartbeats, rebalances).
   std::optional<Message> Poll(std::chrono::milliseconds timeout);
 
-  // Commits next_offset (the offset of the next message to read) per partition, synchronously. Returns
-  // false when the commit was refused because the partitions moved to another member in a rebalance.
-  bool Commit(const std::map<TopicPartition, std::int64_t>& next_offsets);
+  // Commits next_offset (the offset of the next message to read) per partition. kSync waits for the
+  // broker and returns false when it refused (the partitions moved to another member in a rebalance);
+  // kAsync returns at once, and a refusal is logged when a later Poll serves it. A lost commit only means
+  // a redelivery, which the inbox absorbs.
+  enum class CommitMode { kSync, kAsync };
+  bool Commit(const std::map<TopicPartition, std::int64_t>& next_offsets, CommitMode mode);
 
   // Pauses or resumes fetching on every assigned partition; Poll keeps the membership alive meanwhile.
   void PauseAll();

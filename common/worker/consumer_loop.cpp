@@ -80,7 +80,8 @@ void ConsumerLoop::CommitOffsets(std::span<const Item> done) {
     auto& offset = next[{item.record.topic, item.record.partition}];
     offset = std::max(offset, item.record.offset + 1);
   }
-  consumer_->Commit(next);
+  for (const auto& [tp, offset] : next) committed_[tp] = std::max(committed_[tp], offset);
+  consumer_->Commit(next, kafka::Consumer::CommitMode::kAsync);
 }
 
 void ConsumerLoop::Run() {
@@ -98,6 +99,7 @@ void ConsumerLoop::Run() {
                     config_.group, batch.size() + pending_.size());
       batch.clear();
       pending_.clear();
+      committed_.clear();
       consumer_.reset();
       consumer_ = make_consumer_();
       continue;
@@ -121,6 +123,7 @@ void ConsumerLoop::Run() {
   }
   logger->info("{}: stopping; {} messages not processed will be redelivered", config_.group,
                batch.size() + pending_.size());
+  consumer_->Commit(committed_, kafka::Consumer::CommitMode::kSync);
   consumer_->Close();
 }
 

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -62,7 +63,8 @@ class ConsumerLoop {
   std::unique_ptr<kafka::Consumer> consumer_;
   const events::Registry& registry_;
   Processor processor_;
-  std::deque<kafka::Message> pending_;  // polled while paused, processed next
+  std::deque<kafka::Message> pending_;                       // polled while paused, processed next
+  std::map<kafka::TopicPartition, std::int64_t> committed_;  // committed asynchronously; synchronously at Stop
   std::atomic<bool> stopping_{false};
 };
 
