@@ -1,11 +1,16 @@
 #include "common/sandbox/sandbox.hpp"
 
 #include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -122,6 +127,48 @@ bool WriteBlocking(int fd, std::string_view bytes) {
   return true;
 }
 
+// A seccomp filter for the child: opening a file for writing, creating, renaming or removing files, and
+// creating sockets fail with EACCES (openat2, whose flags a filter cannot see, with ENOSYS, so that libc
+// falls back to openat). Reading files (fonts, OCR models) stays allowed. x86-64 only; elsewhere the
+// resource limits and the network namespace still hold.
+std::vector<sock_filter> NoWritesFilter() {
+  constexpr std::uint32_t kWriteFlags = O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND;
+  constexpr std::uint32_t kDeny = SECCOMP_RET_ERRNO | (EACCES & SECCOMP_RET_DATA);
+  auto load_arg = [](int i) {
+    return sock_filter BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+                                static_cast<std::uint32_t>(offsetof(seccomp_data, args) + 8 * i));
+  };
+  std::vector<sock_filter> f = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+      // open(path, flags): flags are args[1]
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_open, 0, 4),
+      load_arg(1),
+      BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, kWriteFlags, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, kDeny),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+      // openat(dir, path, flags): flags are args[2]
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_openat, 0, 4),
+      load_arg(2),
+      BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, kWriteFlags, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, kDeny),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_openat2, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA)),
+  };
+  for (const long nr :
+       {__NR_creat,   __NR_unlink,   __NR_unlinkat, __NR_rename,   __NR_renameat, __NR_renameat2, __NR_mkdir,
+        __NR_mkdirat, __NR_rmdir,    __NR_link,     __NR_linkat,   __NR_symlink,  __NR_symlinkat, __NR_truncate,
+        __NR_chmod,   __NR_fchmodat, __NR_chown,    __NR_fchownat, __NR_lchown,   __NR_socket}) {
+    f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, static_cast<std::uint32_t>(nr), 0, 1));
+    f.push_back(BPF_STMT(BPF_RET | BPF_K, kDeny));
+  }
+  f.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+  return f;
+}
+
 void SetLimit(int resource, rlim_t soft, rlim_t hard) {
   const rlimit limit{soft, hard};
   ::setrlimit(resource, &limit);
@@ -162,6 +209,8 @@ void Pool::Start(Child& child) {
   for (auto& e : env_storage) envp.push_back(e.data());
   envp.push_back(nullptr);
   const auto cpu_hard = static_cast<rlim_t>(limits_.cpu_per_job.count()) * (limits_.max_jobs_per_child + 1);
+  std::vector<sock_filter> filter = NoWritesFilter();
+  const sock_fprog program{static_cast<unsigned short>(filter.size()), filter.data()};
 
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
@@ -186,6 +235,7 @@ void Pool::Start(Child& child) {
     SetLimit(RLIMIT_NOFILE, static_cast<rlim_t>(limits_.open_files), static_cast<rlim_t>(limits_.open_files));
     ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
     ::unshare(CLONE_NEWNET);  // no network where the kernel lets us; the other limits hold regardless
+    ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program);
     ::execve(program_.c_str(), argv.data(), envp.data());
     ::_exit(127);
   }

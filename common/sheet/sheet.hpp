@@ -122,7 +122,9 @@ struct Result {
 };
 
 // Called for each non-blank row, in order (blank rows are skipped; Row::number keeps Excel's numbering). Return false
-// to stop reading. The row is valid only during the call.
+// to stop reading. The row is valid only during the call. Rows arrive before the end of the file is checked (a
+// limit, a CRC, the closing tags): when Read then returns an error, the file is refused as a whole and the rows
+// already delivered must be dropped.
 using RowCallback = std::function<bool(const SheetInfo& sheet, const Row& row)>;
 
 // The format by content, never by file name: zip magic -> xlsx, OLE2 magic D0CF11E0 -> xls, text -> csv; nullopt for

@@ -243,7 +243,7 @@ std::string Xlsx(const XlsxSpec& spec) {
   std::stable_partition(parts.begin(), parts.end(), [](const auto& p) { return p.first == "[Content_Types].xml"; });
   for (const auto& [name, content] : parts) {
     const bool encrypt = std::find(spec.encrypted.begin(), spec.encrypted.end(), name) != spec.encrypted.end();
-    zip.Add(name, content, 6, encrypt ? "secret" : nullptr);
+    zip.Add(name, content, spec.level, encrypt ? "secret" : nullptr);
   }
   return zip.Finish();
 }

@@ -66,6 +66,7 @@ struct XlsxSpec {
   std::vector<std::pair<std::string, std::string>> overrides;
   // Parts written with traditional PKWARE encryption (password "secret").
   std::vector<std::string> encrypted;
+  int level = 6;  // deflate level of every part; 0 stores them (fuzz seeds: mutations then reach the XML)
 };
 
 // A minimal but complete .xlsx package: [Content_Types].xml, _rels/.rels, xl/workbook.xml and its relationships,

@@ -20,6 +20,13 @@ int main(int argc, char** argv) {
     std::ofstream(dir / name, std::ios::binary) << bytes;
   };
 
+  t::XlsxSpec stored;
+  stored.level = 0;
+  stored.sheets = {{"团员信息",
+                    t::SheetXml("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>姓名</t></is></c><c r=\"B1\"><v>"
+                                "4.20106200801011E+17</v></c></row>"),
+                    ""}};
+  write("simple-stored.xlsx", t::Xlsx(stored));
   write("simple.xlsx", t::SimpleXlsx({{"姓名", "身份证号码", "入团时间"},
                                       {"张三", "420106200801011234", "43952"},
                                       {"李四", "4.20106200801011E+17", "43953"}}));
@@ -40,6 +47,8 @@ int main(int argc, char** argv) {
        ""},
       {"隐藏", t::SheetXml("<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>"), "hidden"}};
   write("rich.xlsx", t::Xlsx(spec));
+  spec.level = 0;  // stored: byte mutations land in the XML instead of breaking the deflate stream
+  write("rich-stored.xlsx", t::Xlsx(spec));
 
   t::XlsSpec xls;
   xls.formats = {{176, "yyyy-mm-dd"}};
