@@ -285,8 +285,11 @@ std::string F64(double v) {
   return out;
 }
 
-std::string Utf16Le(std::string_view utf8) {
-  iconv_t cd = iconv_open("UTF-16LE", "UTF-8");
+namespace {
+
+// utf8 re-encoded with iconv into charset (4 output bytes per input byte is enough for both users).
+std::string Reencode(std::string_view utf8, const char* charset) {
+  iconv_t cd = iconv_open(charset, "UTF-8");
   std::string out(utf8.size() * 4 + 4, '\0');
   char* in = const_cast<char*>(utf8.data());
   std::size_t in_left = utf8.size();
@@ -294,9 +297,15 @@ std::string Utf16Le(std::string_view utf8) {
   std::size_t out_left = out.size();
   const std::size_t rc = iconv(cd, &in, &in_left, &o, &out_left);
   iconv_close(cd);
-  if (rc == static_cast<std::size_t>(-1)) throw std::runtime_error("iconv UTF-16LE failed");
+  if (rc == static_cast<std::size_t>(-1)) throw std::runtime_error(std::string("iconv to ") + charset + " failed");
   out.resize(out.size() - out_left);
   return out;
+}
+
+}  // namespace
+
+std::string Utf16Le(std::string_view utf8) {
+  return Reencode(utf8, "UTF-16LE");
 }
 
 namespace {
@@ -617,17 +626,7 @@ std::string EncryptedXlsx() {
 }
 
 std::string ToGb18030(std::string_view utf8) {
-  iconv_t cd = iconv_open("GB18030", "UTF-8");
-  std::string out(utf8.size() * 2 + 4, '\0');
-  char* in = const_cast<char*>(utf8.data());
-  std::size_t in_left = utf8.size();
-  char* o = out.data();
-  std::size_t out_left = out.size();
-  const std::size_t rc = iconv(cd, &in, &in_left, &o, &out_left);
-  iconv_close(cd);
-  if (rc == static_cast<std::size_t>(-1)) throw std::runtime_error("iconv GB18030 failed");
-  out.resize(out.size() - out_left);
-  return out;
+  return Reencode(utf8, "GB18030");
 }
 
 void PatchZipUncompressedSize(std::string& zip, std::string_view entry_name, std::uint32_t size) {
