@@ -18,7 +18,8 @@
 //   whatever the row callback throws (the read is then abandoned).
 // - Memory is bounded by Limits: the file itself, the shared string table (<= max_uncompressed_bytes), one row
 //   (<= max_columns * max_cell_bytes) and small per-workbook tables. Rows are never accumulated.
-// - The xlsx XML is parsed streaming (expat), DTDs and entity declarations are refused, nothing external is loaded.
+// - The xlsx XML is parsed streaming by a reader of exactly the XML that workbooks use: a DTD is refused, so no
+//   entity can be declared and nothing external is loaded.
 // - Functions here are reentrant and share no state; call them from any number of threads at once.
 // - Parse untrusted files in the sandboxed child process (design.md): this library bounds what it can, the sandbox
 //   bounds the rest.

@@ -122,7 +122,7 @@ class RelsHandler : public XmlHandler {
  public:
   std::vector<Relationship> rels;
 
-  void Start(const char* name, const char** atts) {
+  void Start(const char* name, const char** atts) override {
     if (!Is(name, "Relationship")) return;
     if (rels.size() >= kMaxRelationships) return Stop();
     const char* mode = Attribute(atts, "TargetMode");
@@ -133,8 +133,8 @@ class RelsHandler : public XmlHandler {
     if (id == nullptr || type == nullptr || target == nullptr) return;
     rels.push_back({id, type, target});
   }
-  void End(const char*) {}
-  void Text(const char*, std::size_t) {}
+  void End(const char*) override {}
+  void Text(const char*, std::size_t) override {}
 };
 
 struct SheetEntry {
@@ -149,7 +149,7 @@ class WorkbookHandler : public XmlHandler {
   bool date1904 = false;
   std::vector<SheetEntry> sheets;
 
-  void Start(const char* name, const char** atts) {
+  void Start(const char* name, const char** atts) override {
     if (root.empty()) root = name;
     if (Is(name, "workbookPr")) {
       date1904 = IsTrue(Attribute(atts, "date1904"));
@@ -166,8 +166,8 @@ class WorkbookHandler : public XmlHandler {
       sheets.push_back(std::move(sheet));
     }
   }
-  void End(const char*) {}
-  void Text(const char*, std::size_t) {}
+  void End(const char*) override {}
+  void Text(const char*, std::size_t) override {}
 };
 
 class StylesHandler : public XmlHandler {
@@ -175,7 +175,7 @@ class StylesHandler : public XmlHandler {
   std::unordered_map<int, std::string> custom;
   std::vector<int> xf_formats;
 
-  void Start(const char* name, const char** atts) {
+  void Start(const char* name, const char** atts) override {
     if (Is(name, "numFmts")) {
       in_num_fmts_ = true;
     } else if (Is(name, "cellXfs")) {
@@ -192,11 +192,11 @@ class StylesHandler : public XmlHandler {
       xf_formats.push_back(value);
     }
   }
-  void End(const char* name) {
+  void End(const char* name) override {
     if (Is(name, "numFmts")) in_num_fmts_ = false;
     if (Is(name, "cellXfs")) in_cell_xfs_ = false;
   }
-  void Text(const char*, std::size_t) {}
+  void Text(const char*, std::size_t) override {}
 
   std::vector<CellStyle> Build() const {
     std::vector<CellStyle> styles;
@@ -220,7 +220,7 @@ class SharedStringsHandler : public XmlHandler {
   std::optional<Error> error;
   StringTable table;
 
-  void Start(const char* name, const char**) {
+  void Start(const char* name, const char**) override {
     if (Is(name, "si")) {
       in_si_ = true;
       phonetic_depth_ = 0;
@@ -232,7 +232,7 @@ class SharedStringsHandler : public XmlHandler {
     }
   }
 
-  void End(const char* name) {
+  void End(const char* name) override {
     if (Is(name, "t")) {
       in_t_ = false;
     } else if (Is(name, "rPh")) {
@@ -255,7 +255,7 @@ class SharedStringsHandler : public XmlHandler {
     }
   }
 
-  void Text(const char* s, std::size_t len) {
+  void Text(const char* s, std::size_t len) override {
     if (!in_t_) return;
     if (static_cast<std::int64_t>(table.building_size() + len) > limits_.max_cell_bytes) {
       return Fail(
@@ -284,7 +284,7 @@ class SheetHandler : public XmlHandler {
                std::vector<Range>& merged)
       : rows_(rows), strings_(strings), styles_(styles), merged_(merged) {}
 
-  void Start(const char* name, const char** atts) {
+  void Start(const char* name, const char** atts) override {
     if (cell_ != nullptr) return StartInCell(name);
     if (in_row_) {
       if (Is(name, "c")) StartCell(atts);
@@ -303,7 +303,7 @@ class SheetHandler : public XmlHandler {
     }
   }
 
-  void End(const char* name) {
+  void End(const char* name) override {
     if (cell_ != nullptr) {
       switch (name[0]) {
         case 'v':
@@ -334,7 +334,7 @@ class SheetHandler : public XmlHandler {
     if (in_sheet_data_ && Is(name, "sheetData")) in_sheet_data_ = false;
   }
 
-  void Text(const char* s, std::size_t len) {
+  void Text(const char* s, std::size_t len) override {
     switch (capture_) {
       case Capture::kNone:
         return;
@@ -540,8 +540,7 @@ Error NoWorkbook(Zip& zip, const Limits& limits, const std::string& workbook_pat
                    fmt::format("zip archive without a workbook part ({} missing)", workbook_path));
 }
 
-template <typename H>
-bool ParseInto(Zip& zip, const ZipEntry& entry, H& handler, RowAssembler& rows) {
+bool ParseInto(Zip& zip, const ZipEntry& entry, XmlHandler& handler, RowAssembler& rows) {
   if (auto error = ParseXml(zip, entry, handler, rows.limits())) {
     rows.Fail(std::move(*error));
     return false;

@@ -115,7 +115,7 @@ TEST(ErrorTest, TheFileSizeLimitIsCheckedFirst) {
 }
 
 TEST(ReadTest, AnExceptionFromTheCallbackLeavesRead) {
-  // The callback runs inside expat's C frames for xlsx; its exception must still reach the caller intact.
+  // The callback runs inside the XML reader for xlsx; its exception must still reach the caller intact.
   testing::XlsSpec xls;
   xls.sheets.push_back({"团员信息", 0, testing::XlsLabel(0, 0, "a") + testing::XlsLabel(1, 0, "b")});
   for (const std::string& bytes : {testing::SimpleXlsx({{"a"}, {"b"}}), testing::Xls(xls), std::string("a\nb\n")}) {

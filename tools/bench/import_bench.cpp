@@ -4,6 +4,7 @@
 //
 //   import-bench [--rows 50000]
 #include <sys/resource.h>
+#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include <filesystem>
@@ -72,6 +73,40 @@ long ChildrenMaxRssKiB() {
   return usage.ru_maxrss;
 }
 
+double Seconds(const timeval& t) {
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+}
+
+// User + system CPU seconds of this process (who = RUSAGE_SELF) or of its waited-for children.
+double CpuSeconds(int who) {
+  rusage usage{};
+  ::getrusage(who, &usage);
+  return Seconds(usage.ru_utime) + Seconds(usage.ru_stime);
+}
+
+// User + system CPU seconds of another process on this machine (the PostgreSQL backend), from /proc.
+double ProcessCpuSeconds(long pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream fields(stat.substr(stat.rfind(')') + 2));  // after "pid (comm) "
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i >= 14) ticks += std::stod(field);  // utime, stime
+  }
+  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+// VmHWM of /proc/self/status, in KiB.
+long PeakRssKiB() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6);
+  }
+  return -1;
+}
+
 int Main(const std::vector<std::string>& words) {
   const ctl::Args args(words, {});
   args.Allow({"rows"});
@@ -96,18 +131,28 @@ int Main(const std::vector<std::string>& words) {
   SystemClock clock;
   import::Importer importer(import::Config{}, layout, *parser, blobs, clock);
   parser->Parse("warm-up");  // start the sandbox child, as a running worker has it
+  const long backend = testing::QueryInt(db, "SELECT pg_backend_pid()");
+  std::ofstream("/proc/self/clear_refs") << "5";  // resets VmHWM: what follows is the import's own peak
+  const long rss_before = PeakRssKiB();
+  const double self_cpu = CpuSeconds(RUSAGE_SELF);
+  const double backend_cpu = ProcessCpuSeconds(backend);
   const auto start = Clock::now();
   const import::Result result = db.InTransaction([&](pg::Tx& tx) { return importer.Run(tx, batch, nullptr); });
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  parser.reset();  // the pool waits for its child, whose peak RSS then counts
-  rusage self{};
-  ::getrusage(RUSAGE_SELF, &self);
+  const double self_used = CpuSeconds(RUSAGE_SELF) - self_cpu;
+  const double backend_used = ProcessCpuSeconds(backend) - backend_cpu;
+  const long rss_peak = PeakRssKiB();
+  parser.reset();  // the pool waits for its child, whose peak RSS and CPU then count
+  const double child_used = CpuSeconds(RUSAGE_CHILDREN);
   fmt::print("import-bench: {} rows ({} bytes of xlsx) on {} cores\n", rows, bytes.size(),
              std::thread::hardware_concurrency());
   fmt::print("| measure | figure |\n|---|---|\n");
   fmt::print("| result | {} |\n", result.Summary());
   fmt::print("| parse + validate + check + insert + commit | {:.2f} s ({:.0f} rows/s) |\n", seconds, rows / seconds);
-  fmt::print("| peak RSS, worker process | {} MiB |\n", self.ru_maxrss / 1024);
+  fmt::print("| CPU: worker process / sandbox child / PostgreSQL backend | {:.2f} s / {:.2f} s / {:.2f} s |\n",
+             self_used, child_used, backend_used);
+  fmt::print("| peak RSS, worker process, during the import | {} MiB ({} MiB above the RSS before) |\n",
+             rss_peak / 1024, (rss_peak - rss_before) / 1024);
   fmt::print("| peak RSS, sandbox child (parse) | {} MiB |\n", ChildrenMaxRssKiB() / 1024);
   for (const auto& row : result.rows) {
     if (row.imported) continue;

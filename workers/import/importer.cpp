@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -59,10 +60,13 @@ std::string_view CellText(const member::CellValue& c) {
   return c.text;
 }
 
+// Rows per INSERT: big enough that round trips don't matter, small enough to bound the arrays held at once.
+constexpr std::size_t kInsertChunk = 10000;
+
 struct Pending {
   std::int64_t row_number = 0;
   member::RowResult result;
-  std::map<std::string, std::string> texts;  // column key -> the user's text, for the failure report
+  std::size_t sheet_row = 0;  // its index in the parsed sheet, whose cells the failure report repeats
   std::vector<member::Finding> failures;
   std::optional<std::int64_t> org_id;
 };
@@ -151,7 +155,7 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
     return fail("FILE_MISSING", "上传的文件已找不到，请重新上传。");
   }
 
-  const ParsedSheet sheet = parser_.Parse(bytes);
+  ParsedSheet sheet = parser_.Parse(bytes);
   if (sheet.error) return fail(std::string(sheet.error->name()), sheet.error->message);
 
   // The header row: by name, not position, among the first rows.
@@ -207,15 +211,15 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
   const int total = static_cast<int>(sheet.rows.size() - *header_index - 1);
   rows.reserve(static_cast<std::size_t>(total));
   for (std::size_t i = *header_index + 1; i < sheet.rows.size(); ++i) {
-    std::vector<member::CellValue> cells = sheet.rows[i].cells;
+    auto& cells = sheet.rows[i].cells;
     for (auto& c : cells) {
       if (c.kind == member::CellValue::Kind::kText) c.text = StripFormulaGuard(std::move(c.text));
     }
     const auto by_key = member::CellsByKey(match, cells);
     Pending p;
     p.row_number = sheet.rows[i].number;
+    p.sheet_row = i;
     p.result = member::ValidateRow(layout_, by_key, rules, today, sheet.info.date1904);
-    for (const auto& [key, cell] : by_key) p.texts[key] = cell.text;
     p.failures = p.result.failures;
     if (!p.result.member.id_card.empty()) {
       for (auto& f : duplicates.Add(static_cast<std::size_t>(p.row_number), p.result.member))
@@ -306,54 +310,63 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
     }
   }
 
-  // Import the valid rows in one statement.
-  std::vector<pg::Value> org_ids, names, id_cards, genders, ethnicities, births, joins, dev_numbers, phones, educations,
-      statuses, deadlines;
+  // Import the valid rows: set-based statements of kInsertChunk rows each, so the worker holds one chunk's arrays
+  // at a time.
   std::vector<const Pending*> valid;
   for (const auto& p : rows) {
-    if (!p.failures.empty()) continue;
-    const auto& m = p.result.member;
-    valid.push_back(&p);
-    org_ids.push_back(std::to_string(*p.org_id));
-    names.push_back(m.name);
-    id_cards.push_back(m.id_card);
-    genders.push_back(m.gender);
-    ethnicities.push_back(m.ethnicity);
-    births.push_back(m.birth_date ? pg::Value(member::FormatDate(*m.birth_date)) : pg::Value());
-    joins.push_back(member::FormatDate(*m.joined_on));
-    dev_numbers.push_back(m.dev_number);
-    phones.push_back(m.phone);
-    educations.push_back(m.education);
-    statuses.push_back(m.needs_e_archive ? "NOT_UPLOADED" : "EXEMPT");
-    deadlines.push_back(m.needs_e_archive
-                            ? pg::Value(member::FormatDate(member::Date(std::chrono::sys_days(*m.joined_on) +
-                                                                        std::chrono::days(config_.upload_window_days))))
-                            : pg::Value());
+    if (p.failures.empty()) valid.push_back(&p);
   }
-  std::map<std::string, std::int64_t> member_ids;
-  if (!valid.empty() && !result.dry_run) {
+  const auto deadline_of = [&](const member::Member& m) {
+    return m.needs_e_archive
+               ? pg::Value(member::FormatDate(
+                     member::Date(std::chrono::sys_days(*m.joined_on) + std::chrono::days(config_.upload_window_days))))
+               : pg::Value();
+  };
+  std::unordered_map<std::string, std::int64_t> member_ids;
+  member_ids.reserve(valid.size());
+  for (std::size_t start = 0; start < valid.size() && !result.dry_run; start += kInsertChunk) {
+    const std::size_t end = std::min(valid.size(), start + kInsertChunk);
+    std::vector<pg::Value> org_ids, names, id_cards, genders, ethnicities, births, joins, dev_numbers, phones,
+        educations, statuses, deadlines;
+    for (std::size_t i = start; i < end; ++i) {
+      const auto& m = valid[i]->result.member;
+      org_ids.push_back(std::to_string(*valid[i]->org_id));
+      names.push_back(m.name);
+      id_cards.push_back(m.id_card);
+      genders.push_back(m.gender);
+      ethnicities.push_back(m.ethnicity);
+      births.push_back(m.birth_date ? pg::Value(member::FormatDate(*m.birth_date)) : pg::Value());
+      joins.push_back(member::FormatDate(*m.joined_on));
+      dev_numbers.push_back(m.dev_number);
+      phones.push_back(m.phone);
+      educations.push_back(m.education);
+      statuses.push_back(m.needs_e_archive ? "NOT_UPLOADED" : "EXEMPT");
+      deadlines.push_back(deadline_of(m));
+    }
     const auto inserted = tx.Run("import_members_insert", org_ids, names, id_cards, genders, ethnicities, births, joins,
                                  dev_numbers, phones, educations, statuses, deadlines);
     for (std::size_t i = 0; i < inserted.size(); ++i) member_ids[inserted.Text(i, 1)] = inserted.Int(i, 0);
   }
-  for (std::size_t i = 0; i < valid.size(); ++i) {
-    const auto& m = valid[i]->result.member;
+  for (const Pending* p : valid) {
+    const auto& m = p->result.member;
     if (!m.needs_e_archive) continue;
-    result.needs_upload.push_back({result.dry_run ? 0 : member_ids[m.id_card], valid[i]->row_number, m.name,
-                                   MaskIdCard(m.id_card), deadlines[i].value_or("")});
+    result.needs_upload.push_back({result.dry_run ? 0 : member_ids[m.id_card], p->row_number, m.name,
+                                   MaskIdCard(m.id_card), deadline_of(m).value_or("")});
   }
 
   // Record every row's outcome, and the failure report.
   std::vector<pg::Value> row_numbers, outcomes, row_members, codes, reasons;
+  const auto flush_rows = [&] {
+    if (!row_numbers.empty())
+      tx.Run("import_rows_insert", batch_id, row_numbers, outcomes, row_members, codes, reasons);
+    for (auto* column : {&row_numbers, &outcomes, &row_members, &codes, &reasons}) column->clear();
+  };
   std::vector<FailedRow> failed_rows;
   for (const auto& p : rows) {
     RowOutcome outcome{p.row_number, p.failures.empty(), {}, {}};
-    FailedRow failed{static_cast<int>(p.row_number), p.texts, {}, {}};
     for (const auto& f : p.failures) {
       outcome.codes.push_back(f.code);
       outcome.reasons.push_back(f.message);
-      if (!f.column_key.empty()) failed.bad_columns.push_back(f.column_key);
-      failed.reasons.push_back(f.message);
     }
     row_numbers.push_back(std::to_string(p.row_number));
     outcomes.push_back(outcome.imported ? "IMPORTED" : "FAILED");
@@ -366,12 +379,20 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
       ++result.imported;
     } else {
       ++result.failed;
-      failed_rows.push_back(std::move(failed));
+      FailedRow& failed = failed_rows.emplace_back();
+      failed.row_number = static_cast<int>(p.row_number);
+      for (const auto& [key, cell] : member::CellsByKey(match, sheet.rows[p.sheet_row].cells))
+        failed.cells[key] = cell.text;
+      for (const auto& f : p.failures) {
+        if (!f.column_key.empty()) failed.bad_columns.push_back(f.column_key);
+        failed.reasons.push_back(f.message);
+      }
     }
     result.rows.push_back(std::move(outcome));
+    if (row_numbers.size() == kInsertChunk) flush_rows();
   }
+  flush_rows();
   result.total = static_cast<int>(rows.size());
-  if (!rows.empty()) tx.Run("import_rows_insert", batch_id, row_numbers, outcomes, row_members, codes, reasons);
   if (!failed_rows.empty()) result.report_uri = blobs_.Put(WriteFailureReport(layout_, failed_rows)).uri;
   result.status = "DONE";
   tx.Run("import_batch_finish", batch_id, "DONE", result.total, result.imported, result.failed, result.report_uri,

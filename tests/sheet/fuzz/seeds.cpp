@@ -69,5 +69,12 @@ int main(int argc, char** argv) {
   write("bom.csv", "\xEF\xBB\xBF" + csv);
   write("gb18030.csv", t::ToGb18030(csv));
   write("tab.csv", "sep=\t\n姓名\t年龄\n张三\t12\n");
+  // A bare part, for the XML reader itself.
+  write(
+      "part.xml",
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<x:w xmlns:x=\"u\"><row r=\"1\"><c r=\"A1\" "
+      "t=\"inlineStr\"><is><t "
+      "xml:space=\"preserve\">张&amp;&#x4E09; </t></is></c><!-- c --><c r='B1'><v><![CDATA[1<2]]></v></c></row><?p q?>"
+      "</x:w>");
   return 0;
 }
