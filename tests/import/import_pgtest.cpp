@@ -213,6 +213,24 @@ TEST_F(ImportTest, RunsABatchOnceEvenWhenDeliveredTwice) {
   EXPECT_EQ(Count("SELECT count(*) FROM members WHERE org_id = 2"), 1);
 }
 
+TEST_F(ImportTest, TellsAReImportFromANumberThatBelongsToSomeoneElse) {
+  // Given a member imported once
+  Sheet first{kHeaders, {Row("张三", "男", MakeId("20080101", "011"), "2024-03-10", "202400000001", "B1")}};
+  ASSERT_EQ(Run(Submit(first.Write())).imported, 1);
+
+  // When the same row comes again, beside a new person who was given the same development number
+  Sheet again{kHeaders,
+              {Row("张三", "男", MakeId("20080101", "011"), "2024-03-10", "202400000001", "B1"),
+               Row("李四", "女", MakeId("20080202", "022"), "2024-03-10", "202400000001", "B1")}};
+  const Result result = Run(Submit(again.Write()));
+
+  // Then the first is only "already imported" (the number is their own), and the second clashes twice: with the
+  // row above and with the member in the database
+  ASSERT_EQ(result.rows.size(), 2u);
+  EXPECT_EQ(result.rows[0].codes, std::vector<std::string>{"ALREADY_IMPORTED"});
+  EXPECT_EQ(result.rows[1].codes, (std::vector<std::string>{"DUPLICATE_DEV_NUMBER_IN_FILE", "DEV_NUMBER_TAKEN"}));
+}
+
 TEST_F(ImportTest, LeavesNothingBehindWhenTheTransactionDiesHalfway) {
   Sheet sheet{kHeaders, {Row("张三", "男", MakeId("20080101", "011"), "2024-03-10", "202400000001", "B1")}};
   const std::string batch = Submit(sheet.Write());

@@ -283,10 +283,10 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
     const auto found = tx.Run("import_existing_ids", ids);
     for (std::size_t i = 0; i < found.size(); ++i) existing_ids[found.Text(i, 0)] = {found.Int(i, 1), found.Text(i, 2)};
   }
-  std::set<std::string> taken_numbers;
+  std::unordered_map<std::string, std::string> number_holders;  // development number -> the holder's ID number
   if (!numbers.empty()) {
     const auto found = tx.Run("import_existing_dev_numbers", numbers);
-    for (std::size_t i = 0; i < found.size(); ++i) taken_numbers.insert(found.Text(i, 0));
+    for (std::size_t i = 0; i < found.size(); ++i) number_holders[found.Text(i, 0)] = found.Text(i, 1);
   }
   for (auto& p : rows) {
     const auto& m = p.result.member;
@@ -302,7 +302,9 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
              MaskIdCard(m.id_card)});
       }
     }
-    if (m.dev_number && taken_numbers.count(*m.dev_number)) {
+    // A number held by this same person is the re-import ALREADY_IMPORTED reports, not a clash.
+    const auto holder = m.dev_number ? number_holders.find(*m.dev_number) : number_holders.end();
+    if (holder != number_holders.end() && holder->second != m.id_card) {
       p.failures.push_back(
           {"DEV_NUMBER_TAKEN", "dev_number",
            fmt::format("发展团员编号 {} 已被其他团员使用。请核对《入团志愿书》第 1 页上的编号。", *m.dev_number),

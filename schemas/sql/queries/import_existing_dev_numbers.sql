@@ -1,1 +1,1 @@
-SELECT dev_number FROM members WHERE dev_number = ANY($1::text[])
+SELECT dev_number, id_card FROM members WHERE dev_number = ANY($1::text[])
