@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "common/base/utf8.hpp"
 #include "common/member/cell.hpp"
 
 namespace archive::member {
@@ -9,60 +10,7 @@ namespace archive::member {
 namespace detail {
 
 char32_t NextCodePoint(std::string_view text, std::size_t& i) {
-  const auto b0 = static_cast<unsigned char>(text[i]);
-  int length = 0;
-  char32_t c = 0;
-  if (b0 < 0x80) {
-    ++i;
-    return b0;
-  } else if ((b0 & 0xE0) == 0xC0) {
-    length = 2;
-    c = b0 & 0x1F;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    length = 3;
-    c = b0 & 0x0F;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    length = 4;
-    c = b0 & 0x07;
-  }
-  bool valid = length > 0 && i + length <= text.size();
-  for (int k = 1; valid && k < length; ++k) {
-    const auto b = static_cast<unsigned char>(text[i + k]);
-    if ((b & 0xC0) != 0x80) {
-      valid = false;
-    } else {
-      c = (c << 6) | (b & 0x3F);
-    }
-  }
-  // Overlong forms, surrogates and values beyond U+10FFFF are invalid too.
-  if (valid && ((length == 2 && c < 0x80) || (length == 3 && c < 0x800) || (length == 4 && c < 0x10000) ||
-                (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF)) {
-    valid = false;
-  }
-  if (!valid) {
-    ++i;
-    return U'\uFFFD';
-  }
-  i += length;
-  return c;
-}
-
-void AppendUtf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out.push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
+  return utf8::Next(text, i).value_or(U'\uFFFD');
 }
 
 std::u32string DecodeUtf8(std::string_view text) {
@@ -75,7 +23,7 @@ std::u32string DecodeUtf8(std::string_view text) {
 std::string EncodeUtf8(std::u32string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (char32_t c : text) AppendUtf8(out, c);
+  for (char32_t c : text) utf8::Append(out, c);
   return out;
 }
 
@@ -114,7 +62,7 @@ std::string Clean(std::string_view text, bool fold_width, bool drop_spaces) {
     // Keep line breaks and tabs as they are: inside a name they are a mistake the rules report.
     if (space && c != U'\n' && c != U'\r' && c != U'\t') c = U' ';
     if (fold_width && c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;
-    detail::AppendUtf8(out, c);
+    utf8::Append(out, c);
     if (!space) kept = out.size();
   }
   out.resize(kept);

@@ -31,7 +31,6 @@ std::u32string DecodeUtf8(std::string_view text);
 std::string EncodeUtf8(std::u32string_view text);
 // Decodes the code point at text[i] and advances i; an invalid sequence yields U+FFFD and advances one byte.
 char32_t NextCodePoint(std::string_view text, std::size_t& i);
-void AppendUtf8(std::string& out, char32_t c);
 bool IsSpace(char32_t c);
 }  // namespace detail
 

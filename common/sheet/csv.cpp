@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "common/base/utf8.hpp"
 #include "common/sheet/internal.hpp"
 #include "common/sheet/text.hpp"
 
@@ -56,10 +57,10 @@ void ReadCsv(std::string_view bytes, RowAssembler& rows) {
   std::string_view text = bytes;
   if (StartsWith(text, "\xEF\xBB\xBF"sv)) {
     text.remove_prefix(3);
-    if (!IsValidUtf8(text)) {
+    if (!utf8::IsValid(text)) {
       return rows.Fail(MakeError(ErrorCode::kWrongEncoding, limits, "UTF-8 byte order mark, then invalid UTF-8"));
     }
-  } else if (!IsValidUtf8(text)) {
+  } else if (!utf8::IsValid(text)) {
     std::optional<std::string> gb = Gb18030ToUtf8(text);
     if (!gb) return rows.Fail(MakeError(ErrorCode::kWrongEncoding, limits, "neither UTF-8 nor GB18030"));
     converted = std::move(*gb);

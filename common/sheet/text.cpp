@@ -6,65 +6,9 @@
 #include <charconv>
 #include <cmath>
 
+#include "common/base/utf8.hpp"
+
 namespace archive::sheet::internal {
-
-bool IsValidUtf8(std::string_view bytes) {
-  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-  const auto* end = p + bytes.size();
-  while (p < end) {
-    // ASCII runs dominate; skip them eight bytes at a time.
-    while (end - p >= 8) {
-      std::uint64_t word;
-      __builtin_memcpy(&word, p, 8);
-      if (word & 0x8080808080808080ULL) break;
-      p += 8;
-    }
-    if (p >= end) break;
-    const unsigned char c = *p;
-    if (c < 0x80) {
-      ++p;
-      continue;
-    }
-    std::size_t n;
-    char32_t min;
-    char32_t cp;
-    if ((c & 0xE0) == 0xC0) {
-      n = 1, min = 0x80, cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 2, min = 0x800, cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 3, min = 0x10000, cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (static_cast<std::size_t>(end - p) <= n) return false;
-    for (std::size_t i = 1; i <= n; ++i) {
-      if ((p[i] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (p[i] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    p += n + 1;
-  }
-  return true;
-}
-
-void AppendUtf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 void AppendUtf16Le(std::string& out, const unsigned char* data, std::size_t units) {
   for (std::size_t i = 0; i < units; ++i) {
@@ -72,18 +16,18 @@ void AppendUtf16Le(std::string& out, const unsigned char* data, std::size_t unit
     if (u >= 0xD800 && u <= 0xDBFF && i + 1 < units) {
       const char32_t low = data[2 * i + 2] | (data[2 * i + 3] << 8);
       if (low >= 0xDC00 && low <= 0xDFFF) {
-        AppendUtf8(out, 0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00));
+        utf8::Append(out, 0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00));
         ++i;
         continue;
       }
     }
     if (u >= 0xD800 && u <= 0xDFFF) u = 0xFFFD;
-    AppendUtf8(out, u);
+    utf8::Append(out, u);
   }
 }
 
 void AppendLatin1(std::string& out, const unsigned char* data, std::size_t count) {
-  for (std::size_t i = 0; i < count; ++i) AppendUtf8(out, data[i]);
+  for (std::size_t i = 0; i < count; ++i) utf8::Append(out, data[i]);
 }
 
 std::optional<std::string> Gb18030ToUtf8(std::string_view bytes) {
@@ -145,7 +89,7 @@ void DecodeXmlEscapes(std::string& text) {
       }
     }
     if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;
-    AppendUtf8(out, cp);
+    utf8::Append(out, cp);
   }
   text = std::move(out);
 }

@@ -9,11 +9,6 @@
 // Character set helpers of the sheet readers. Internal.
 namespace archive::sheet::internal {
 
-// Strict UTF-8 (no overlongs, no surrogates, nothing past U+10FFFF).
-bool IsValidUtf8(std::string_view bytes);
-
-void AppendUtf8(std::string& out, char32_t code_point);
-
 // Appends UTF-16LE code units (lone surrogates become U+FFFD).
 void AppendUtf16Le(std::string& out, const unsigned char* data, std::size_t units);
 

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "common/base/utf8.hpp"
+
 namespace archive::sheet::internal {
 namespace {
 
@@ -30,25 +32,6 @@ struct Out {
   }
 };
 
-// Appends code point cp as UTF-8.
-void AppendUtf8(Out& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out.Put(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.Put(static_cast<char>(0xC0 | (cp >> 6)));
-    out.Put(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.Put(static_cast<char>(0xE0 | (cp >> 12)));
-    out.Put(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.Put(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.Put(static_cast<char>(0xF0 | (cp >> 18)));
-    out.Put(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.Put(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.Put(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 // XML 1.0's Char production.
 bool IsXmlChar(std::uint32_t cp) {
   if (cp < 0x20) return cp == 0x9 || cp == 0xA || cp == 0xD;
@@ -58,31 +41,11 @@ bool IsXmlChar(std::uint32_t cp) {
   return cp <= 0x10FFFF;
 }
 
-// The length of the well-formed UTF-8 sequence of an XML character at s (s < end), or 0.
-std::size_t Utf8Length(const unsigned char* s, const unsigned char* end) {
-  const unsigned char c = s[0];
-  std::size_t n;
-  std::uint32_t cp;
-  if (c < 0x80) return IsXmlChar(c) ? 1 : 0;
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-    cp = c & 0x1F;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    cp = c & 0x0F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (static_cast<std::size_t>(end - s) < n) return 0;
-  for (std::size_t i = 1; i < n; ++i) {
-    if ((s[i] & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (s[i] & 0x3F);
-  }
-  const bool overlong = (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000);
-  return !overlong && IsXmlChar(cp) ? n : 0;
+// The length of the well-formed UTF-8 sequence of an XML character at s (s < e), or 0.
+std::size_t XmlCharLength(const char* s, const char* e) {
+  std::size_t i = 0;
+  const auto cp = utf8::Next(std::string_view(s, static_cast<std::size_t>(e - s)), i);
+  return cp && IsXmlChar(*cp) ? i : 0;
 }
 
 // What Decode reads: character data, an attribute value (white space normalised, no '<') or a CDATA section (no
@@ -460,7 +423,7 @@ class XmlReader {
             if (cp > 0x10FFFF) return Corrupt("a character reference out of range");
           }
           if (!IsXmlChar(cp)) return Corrupt("a character reference to a character XML forbids");
-          AppendUtf8(out, cp);
+          out.p += utf8::Encode(cp, out.p);
         } else {
           return Corrupt("an undefined entity reference");
         }
@@ -468,8 +431,7 @@ class XmlReader {
         continue;
       }
       if (mode == Mode::kAttribute && c == '<') return Corrupt("'<' in an attribute value");
-      const std::size_t n =
-          Utf8Length(reinterpret_cast<const unsigned char*>(p), reinterpret_cast<const unsigned char*>(e));
+      const std::size_t n = XmlCharLength(p, e);
       if (n == 0) return Corrupt("malformed UTF-8 or a character XML forbids");
       if (c == '\r') {
         out.Put(mode == Mode::kAttribute ? ' ' : '\n');
