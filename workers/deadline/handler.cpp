@@ -14,7 +14,8 @@ worker::Outcome Handler::Handle(const worker::Message& message, pg::Tx& tx) {
   const auto& payload = message.event.payload;
   const std::string as_of = payload.at("as_of").get<std::string>();
   const std::string requested_by = payload.at("requested_by").get<std::string>();
-  if (!tx.Run("deadline_try_lock").Bool(0, 0)) {
+  const auto locked_at = sweeper_.TryLock(tx);
+  if (!locked_at) {
     // Metric point: deadline_sweeps_total{outcome="busy"}.
     return worker::Outcome::Retry(sweeper_.config().busy_retry, "another deadline sweep holds the lock");
   }
@@ -24,7 +25,7 @@ worker::Outcome Handler::Handle(const worker::Message& message, pg::Tx& tx) {
         "AS_OF_IN_FUTURE", fmt::format("sweep as of {} lies more than {} s after the clock's now; check the producer",
                                        as_of, sweeper_.config().max_clock_skew_seconds));
   }
-  const SweepResult r = sweeper_.Run(tx, as_of, requested_by, message.event.id);
+  const SweepResult r = sweeper_.Run(tx, as_of, requested_by, message.event.id, *locked_at);
   outbox::Enqueue(tx, "deadline.swept",
                   events::MakeEnvelope("deadline.swept", 1, "deadline-worker", "sweep",
                                        {{"sweep_id", r.sweep_id},

@@ -66,8 +66,13 @@ std::pair<std::string, bool> Sweeper::Day(pg::Tx& tx, const std::string& as_of) 
   return {r.Text(0, 0), r.Bool(0, 1)};
 }
 
+std::optional<std::string> Sweeper::TryLock(pg::Tx& tx) {
+  const auto r = tx.Run("deadline_try_lock");
+  return r.Bool(0, 0) ? std::optional(r.Text(0, 1)) : std::nullopt;
+}
+
 SweepResult Sweeper::Run(pg::Tx& tx, const std::string& as_of, const std::string& requested_by,
-                         const std::string& event_id) {
+                         const std::string& event_id, const std::string& locked_at) {
   SweepResult result;
   const std::string now = FormatUtc(clock_.Now());
   result.day = Day(tx, as_of).first;
@@ -75,9 +80,9 @@ SweepResult Sweeper::Run(pg::Tx& tx, const std::string& as_of, const std::string
   result.created = tx.Run("deadline_sweep", as_of, config_.time_zone, config_.start_date, config_.upload_window_days,
                           offsets_, config_.repeat_every_days, config_.catch_up_days, config_.review_days)
                        .affected();
-  result.sweep_id =
-      tx.Run("deadline_sweep_record", event_id, as_of, result.day, requested_by, result.created, result.resolved, now)
-          .Int(0, 0);
+  result.sweep_id = tx.Run("deadline_sweep_record", event_id, as_of, result.day, requested_by, result.created,
+                           result.resolved, locked_at)
+                        .Int(0, 0);
   return result;
 }
 

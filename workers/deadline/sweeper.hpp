@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,9 +51,14 @@ class Sweeper {
  public:
   Sweeper(Config config, const Clock& clock);
 
-  // Runs one sweep as of as_of (RFC 3339) in tx, which must already hold the sweep lock
-  // (deadline_try_lock). Throws pg::Unavailable when the database is gone.
-  SweepResult Run(pg::Tx& tx, const std::string& as_of, const std::string& requested_by, const std::string& event_id);
+  // Takes the sweep lock for tx's transaction, without waiting: the wall-clock time it was taken, or
+  // nullopt when another sweep holds it.
+  std::optional<std::string> TryLock(pg::Tx& tx);
+
+  // Runs one sweep as of as_of (RFC 3339) in tx, which must hold the lock (locked_at from TryLock).
+  // Throws pg::Unavailable when the database is gone.
+  SweepResult Run(pg::Tx& tx, const std::string& as_of, const std::string& requested_by, const std::string& event_id,
+                  const std::string& locked_at);
 
   // The day of as_of in the configured time zone, and whether as_of is too far in the future by the clock.
   std::pair<std::string, bool> Day(pg::Tx& tx, const std::string& as_of);

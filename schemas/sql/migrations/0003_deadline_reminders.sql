@@ -30,6 +30,7 @@ CREATE TABLE deadline_sweeps (
   requested_by text NOT NULL,
   created      integer NOT NULL,
   resolved     integer NOT NULL,
-  finished_at  timestamptz NOT NULL
+  started_at   timestamptz NOT NULL,  -- wall clock when the sweep lock was taken
+  finished_at  timestamptz NOT NULL   -- wall clock when the sweep was recorded, just before commit
 );
 CREATE INDEX deadline_sweeps_as_of ON deadline_sweeps (as_of);
