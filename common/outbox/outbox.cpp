@@ -8,6 +8,10 @@ void Enqueue(pg::Tx& tx, std::string_view topic, const events::Envelope& event) 
   EnqueueRaw(tx, topic, event.key, event.id, events::Serialize(event), {});
 }
 
+void EnqueueBatched(pg::Tx& tx, std::string_view topic, const events::Envelope& event) {
+  tx.Append("outbox_append", topic, event.key, event.id, pg::ToBytea(events::Serialize(event)), std::string("{}"));
+}
+
 void EnqueueRaw(pg::Tx& tx, std::string_view topic, std::string_view key, std::string_view event_id,
                 std::string_view payload, const kafka::Headers& headers) {
   nlohmann::json h = nlohmann::json::object();

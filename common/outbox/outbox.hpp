@@ -13,6 +13,10 @@ namespace archive::outbox {
 // Adds the event to the outbox of tx's transaction, keyed by event.key.
 void Enqueue(pg::Tx& tx, std::string_view topic, const events::Envelope& event);
 
+// Like Enqueue, but queued with pg::Tx::Append: all the events queued before the next Run or Commit
+// go in as one INSERT, for a worker that emits thousands of events in one transaction.
+void EnqueueBatched(pg::Tx& tx, std::string_view topic, const events::Envelope& event);
+
 // Adds raw bytes (a message to dead-letter or replay, as it arrived) with its headers.
 void EnqueueRaw(pg::Tx& tx, std::string_view topic, std::string_view key, std::string_view event_id,
                 std::string_view payload, const kafka::Headers& headers);

@@ -24,6 +24,7 @@
 #include "common/pg/pg.hpp"
 #include "common/sheet/sheet.hpp"
 #include "tools/archivectl/args.hpp"
+#include "tools/archivectl/sweep.hpp"
 #include "workers/import/importer.hpp"
 #include "workers/import/report.hpp"
 
@@ -46,6 +47,11 @@ Batch import of members (R11)
                                         import a template file into an organization and print the result; with
                                         --queue the import worker does it (import.requested), as for an upload
   import replay BATCH                   queue a batch that failed again (import.requested through the outbox)
+Deadlines and reminders (R3, R7)
+  sweep [--as-of TIME] [--by NAME] [--reason TEXT] [--wait SECONDS]
+                                        ask the deadline worker for a sweep (deadline.sweep-requested)
+  digest --org CODE [--day YYYY-MM-DD] [--wait SECONDS]
+                                        the R7 banners and the reminder digest of an organization
 Organizations and access
   org add --code C --name N --kind K [--parent CODE]
                                         kinds: leading_body committee working_committee general_branch branch
@@ -60,11 +66,8 @@ Exit codes: 0 ok, 1 failed, 2 usage, 3 database or broker unavailable.
 
 // The consumer groups of the product and the topics they read, for `status`.
 const std::vector<std::pair<std::string, std::vector<std::string>>> kGroups = {
-    {"prereview", {"archive.uploaded"}},
-    {"import", {"import.requested"}},
-    {"deadline", {"deadline.sweep-requested"}},
-    {"reminder", {"archive.pre-reviewed"}},
-    {"ledger", {"ledger.entry"}},
+    {"prereview", {"archive.uploaded"}}, {"import", {"import.requested"}}, {"deadline", {"deadline.sweep-requested"}},
+    {"reminder", {"deadline.swept"}},    {"ledger", {"ledger.entry"}},
 };
 
 pg::Connection Database() {
@@ -443,6 +446,8 @@ int Run(const std::vector<std::string>& words, std::ostream& out, std::ostream& 
     if (command == "import") return Import(args, out);
     if (command == "user") return User(args, out);
     if (command == "token") return Token(args, out);
+    if (command == "sweep") return Sweep(args, out);
+    if (command == "digest") return Digest(args, out);
     throw UsageError("unknown command " + command);
   } catch (const UsageError& e) {
     fmt::print(err, "archivectl: {}\n\n{}", e.what(), kUsageText);

@@ -1,0 +1,82 @@
+#include "workers/reminder/notifier.hpp"
+
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "common/base/text.hpp"
+#include "common/events/envelope.hpp"
+#include "common/outbox/outbox.hpp"
+#include "common/reminder/reminder.hpp"
+
+namespace archive::reminder {
+
+Config Config::From(config::Section& section) {
+  Config c;
+  section.Read("escalate_after_days", c.escalate_after_days);
+  section.Read("title", c.title);
+  section.RejectUnknown();
+  if (c.escalate_after_days < 0) throw config::Error("reminder.escalate_after_days must not be negative");
+  return c;
+}
+
+Notifier::Notifier(Config config, const Clock& clock) : config_(std::move(config)), clock_(clock) {}
+
+NotifyResult Notifier::Run(pg::Tx& tx, const std::string& day) {
+  NotifyResult result;
+  const auto now = clock_.Now();
+  result.recipients = tx.Run("reminder_fan_out", FormatUtc(now), day, config_.escalate_after_days).Int(0, 0);
+  const auto orgs = tx.Run("reminder_digest_orgs", day);
+  if (orgs.empty()) return result;
+  std::vector<std::int64_t> org_ids;
+  for (std::size_t i = 0; i < orgs.size(); ++i) org_ids.push_back(orgs.Int(i, 0));
+
+  struct Digest {
+    DigestCounts counts;
+    nlohmann::json members = nlohmann::json::array();
+  };
+  std::map<std::int64_t, Digest> digests;
+  const auto rows = tx.Run("reminder_digest_members", org_ids);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    Digest& d = digests[rows.Int(i, 0)];
+    const std::string& deadline = rows.Text(i, 7);
+    if (rows.Text(i, 6) == "UPLOAD") {
+      ++d.counts.not_uploaded;
+      if (deadline < day) ++d.counts.overdue;
+    } else {
+      ++d.counts.awaiting;
+    }
+    d.members.push_back({{"member_id", rows.Int(i, 2)},
+                         {"name", rows.Text(i, 3)},
+                         {"id_card_masked", MaskIdCard(rows.Text(i, 4))},
+                         {"deadline", deadline},
+                         {"state", rows.Text(i, 5)}});
+  }
+  std::vector<std::int64_t> ids;
+  std::vector<std::string> texts;
+  std::vector<std::int64_t> counts;
+  for (const auto& [org_id, d] : digests) {
+    ids.push_back(org_id);
+    texts.push_back(DigestText(d.counts));
+    counts.push_back(static_cast<std::int64_t>(d.members.size()));
+  }
+  const auto inserted = tx.Run("reminder_digest_insert", ids, day, texts, counts, "reminder-worker");
+  for (std::size_t i = 0; i < inserted.size(); ++i) {
+    const std::int64_t org_id = inserted.Int(i, 0);
+    Digest& d = digests.at(org_id);
+    result.members += static_cast<std::int64_t>(d.members.size());
+    const nlohmann::json payload = {{"org_id", org_id},
+                                    {"day", day},
+                                    {"title", config_.title},
+                                    {"text", DigestText(d.counts)},
+                                    {"members", std::move(d.members)}};
+    outbox::EnqueueBatched(
+        tx, "archive.notifications",
+        events::MakeEnvelope("archive.notifications", 1, "reminder-worker", std::to_string(org_id), payload, now));
+    // Metric point: reminder_digests_published_total.
+    ++result.digests;
+  }
+  return result;
+}
+
+}  // namespace archive::reminder
