@@ -126,14 +126,7 @@ class Run {
       : config_(config), context_(context), reader_(reader), expected_(expected) {}
 
   Report Go(std::string_view bytes) {
-    if (static_cast<long>(bytes.size()) > config_.max_bytes) {
-      report_.Add(
-          Code::kTooLarge, std::nullopt,
-          fmt::format("文件大小为{}MB，超过{}MB的上限，请降低扫描分辨率（200dpi左右）或压缩后重新上传。",
-                      Megabytes(static_cast<double>(bytes.size())), Megabytes(static_cast<double>(config_.max_bytes))),
-          {{"size_bytes", bytes.size()}, {"max_bytes", config_.max_bytes}});
-      return std::move(report_);
-    }
+    if (static_cast<long>(bytes.size()) > config_.max_bytes) return TooLarge(bytes.size(), config_.max_bytes);
     auto opened = pdf::Document::Open(context_, std::string(bytes));
     if (auto* error = std::get_if<pdf::Error>(&opened)) {
       AddPdfError(report_, *error);
@@ -362,6 +355,15 @@ class Run {
 };
 
 }  // namespace
+
+Report TooLarge(std::size_t size, long max_bytes) {
+  Report report;
+  report.Add(Code::kTooLarge, std::nullopt,
+             fmt::format("文件大小为{}MB，超过{}MB的上限，请降低扫描分辨率（200dpi左右）或压缩后重新上传。",
+                         Megabytes(static_cast<double>(size)), Megabytes(static_cast<double>(max_bytes))),
+             {{"size_bytes", size}, {"max_bytes", max_bytes}});
+  return report;
+}
 
 Report Checker::Check(std::string_view bytes, const Expectations& expected) {
   return Run(state_->config, state_->context, state_->reader, expected).Go(bytes);

@@ -41,4 +41,7 @@ class Checker {
   std::unique_ptr<State> state_;
 };
 
+// The report for a file over max_bytes (TOO_LARGE), made without looking inside it.
+Report TooLarge(std::size_t size, long max_bytes);
+
 }  // namespace archive::prereview

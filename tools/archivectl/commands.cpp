@@ -24,6 +24,7 @@
 #include "common/pg/pg.hpp"
 #include "common/sheet/sheet.hpp"
 #include "tools/archivectl/args.hpp"
+#include "tools/archivectl/prereview.hpp"
 #include "workers/import/importer.hpp"
 #include "workers/import/report.hpp"
 
@@ -46,6 +47,10 @@ Batch import of members (R11)
                                         import a template file into an organization and print the result; with
                                         --queue the import worker does it (import.requested), as for an upload
   import replay BATCH                   queue a batch that failed again (import.requested through the outbox)
+
+Pre-review of an 《入团志愿书》 PDF (R2, R9)
+  prereview check FILE --number N --name NAME [--admission-year Y] [--evidence DIR] [--json]
+                                        run the sandboxed checks on a local file (no database); exit 1 on FAIL
 Organizations and access
   org add --code C --name N --kind K [--parent CODE]
                                         kinds: leading_body committee working_committee general_branch branch
@@ -443,6 +448,7 @@ int Run(const std::vector<std::string>& words, std::ostream& out, std::ostream& 
     if (command == "import") return Import(args, out);
     if (command == "user") return User(args, out);
     if (command == "token") return Token(args, out);
+    if (command == "prereview") return Prereview(args, out);
     throw UsageError("unknown command " + command);
   } catch (const UsageError& e) {
     fmt::print(err, "archivectl: {}\n\n{}", e.what(), kUsageText);
