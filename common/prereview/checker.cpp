@@ -46,6 +46,82 @@ int CharacterDifferences(std::string_view a, std::string_view b) {
   return d;
 }
 
+// Where in the number box a 12-digit number could be: for each text line (a run of inked rows), the rightmost
+// group of glyphs (columns of ink with gaps under a third of the line's height) that is 3.5 to 12 line-heights
+// wide, with a margin. The label "编号：" ends in a wide gap, so it falls into a group of its own. Lines are
+// returned top first; at most `limit`.
+std::vector<image::Image> NumberLines(const image::Image& gray, std::size_t limit) {
+  std::vector<image::Image> out;
+  if (gray.width < 8 || gray.height < 8) return out;
+  const int t = image::OtsuThreshold(gray);
+  const auto ink = [&](int x, int y) { return gray.At(x, y) < t; };
+  std::vector<int> rows(gray.height, 0);
+  for (int y = 0; y < gray.height; ++y) {
+    for (int x = 0; x < gray.width; ++x) rows[y] += ink(x, y) ? 1 : 0;
+  }
+  int y = 0;
+  while (y < gray.height && out.size() < limit) {
+    if (rows[y] < 3) {
+      ++y;
+      continue;
+    }
+    const int y0 = y;
+    int last = y;
+    while (y < gray.height && (rows[y] >= 3 || y - last <= 2)) {
+      if (rows[y] >= 3) last = y;
+      ++y;
+    }
+    const int y1 = last + 1;
+    const int h = y1 - y0;
+    if (h < 12 || h > 160) continue;
+    std::vector<bool> column(gray.width, false);
+    for (int x = 0; x < gray.width; ++x) {
+      int n = 0;
+      for (int yy = y0; yy < y1; ++yy) n += ink(x, yy) ? 1 : 0;
+      column[x] = n >= 1;
+    }
+    const int max_gap = std::max(3, h / 3);
+    int best_x0 = -1, best_x1 = -1;
+    for (int x = 0; x < gray.width;) {
+      if (!column[x]) {
+        ++x;
+        continue;
+      }
+      const int gx0 = x;
+      int end = x;
+      while (x < gray.width && (column[x] || x - end <= max_gap)) {
+        if (column[x]) end = x;
+        ++x;
+      }
+      const int w = end + 1 - gx0;
+      if (w >= h * 7 / 2 && w <= h * 12) {
+        best_x0 = gx0;
+        best_x1 = end + 1;
+      }
+    }
+    if (best_x0 < 0) continue;
+    const int m = std::max(4, h / 3);
+    const double fx0 = std::max(0, best_x0 - m) / static_cast<double>(gray.width);
+    const double fx1 = std::min(gray.width, best_x1 + m) / static_cast<double>(gray.width);
+    const double fy0 = std::max(0, y0 - m) / static_cast<double>(gray.height);
+    const double fy1 = std::min(gray.height, y1 + m) / static_cast<double>(gray.height);
+    out.push_back(image::Crop(gray, fx0, fy0, fx1, fy1));
+  }
+  return out;
+}
+
+// The share of pixels whose channels differ by at least min_chroma: zero for a gray scan rendered in colour,
+// and above zero for a colour scan of black-and-blue writing on paper (the paper and the ink carry a tint).
+double ChromaShare(const image::Image& rgb, int min_chroma) {
+  if (rgb.channels != 3 || rgb.pixels.empty()) return 0;
+  std::size_t n = 0;
+  for (std::size_t i = 0; i + 2 < rgb.pixels.size(); i += 3) {
+    const int r = rgb.pixels[i], g = rgb.pixels[i + 1], b = rgb.pixels[i + 2];
+    n += std::max({r, g, b}) - std::min({r, g, b}) >= min_chroma ? 1 : 0;
+  }
+  return static_cast<double>(n) * 3 / static_cast<double>(rgb.pixels.size());
+}
+
 double Round(double v, double unit) {
   return std::round(v / unit) * unit;
 }
@@ -262,16 +338,31 @@ class Run {
     std::optional<std::string> read = TextLayerNumber(document);
     int confidence = 100;
     if (!read) {
-      const ocr::Text text = reader_.Digits(
-          {crop.pixels.data(), crop.width, crop.height, crop.width, static_cast<int>(config_.number_dpi)});
-      read = ExtractNumber(text.text);
-      confidence = text.confidence;
+      // The lines that look like a number first, then the whole box.
+      std::vector<image::Image> tries;
+      for (auto& line : NumberLines(crop, 3)) {
+        image::Image binary = image::Binarize(line, image::OtsuThreshold(line));
+        tries.push_back(std::move(line));
+        tries.push_back(std::move(binary));
+      }
+      tries.push_back(crop);
+      confidence = 0;
+      for (const auto& region : tries) {
+        const ocr::Text text = reader_.Digits(
+            {region.pixels.data(), region.width, region.height, region.width, static_cast<int>(config_.number_dpi)});
+        const std::optional<std::string> number = ExtractNumber(text.text);
+        if (!number || (read && text.confidence <= confidence)) continue;
+        read = number;
+        confidence = text.confidence;
+        if (confidence >= config_.number_min_confidence) break;
+      }
     }
     report_.number_read = read;
     report_.number_confidence = confidence;
     const auto evidence = [&] { return Evidence{"page1-number.png", image::EncodePng(crop)}; };
+    // A read equal to the record is right whatever the confidence: a misread does not land on the record's number.
+    if (read && *read == expected_.number) return true;
     const bool trusted = read && confidence >= config_.number_min_confidence;
-    if (trusted && *read == expected_.number) return true;
     // A blurred or low-resolution page 1 gives no read to blame the record with.
     if (!trusted || page1_blurry_ || page1_low_resolution_) {
       report_
@@ -313,6 +404,10 @@ class Run {
     report_.name_read = text.text;
     report_.name_confidence = text.confidence;
     if (text.text.empty() || text.confidence < config_.name_min_confidence || page1_blurry_) return true;
+    // A name is written in Chinese characters; anything else in the read is the OCR guessing.
+    for (const char32_t c : Decode(text.text)) {
+      if (c < 0x3400 || c > 0x9fff) return true;
+    }
     const int differences = CharacterDifferences(text.text, expected_.name);
     if (differences < config_.name_min_differences) return true;
     report_
@@ -334,14 +429,18 @@ class Run {
     const double red = image::RedRatio(image::Crop(rgb, 0, 0.5, 1, 1));
     if (red >= config_.seal_min_red) return;
     const int page = index + 1;
-    const bool colour = image::HasColour(rgb);
+    const double chroma = ChromaShare(rgb, config_.colour_min_chroma);
+    const bool colour = chroma >= config_.colour_min_share;
     report_
         .Add(Code::kSealMissing, page,
              colour ? fmt::format("第{}页（上级团委审批意见）没有发现红色公章，请确认已盖章后重新扫描。", page)
                     : fmt::format(
                           "第{}页（上级团委审批意见）是黑白或灰度扫描，无法辨认红色公章，请用彩色模式重新扫描。", page),
-             colour ? nlohmann::json{{"red", red}, {"min_red", config_.seal_min_red}}
-                    : nlohmann::json{{"red", red}, {"min_red", config_.seal_min_red}, {"hint", "grayscale"}})
+             colour ? nlohmann::json{{"red", red}, {"min_red", config_.seal_min_red}, {"colour", chroma}}
+                    : nlohmann::json{{"red", red},
+                                     {"min_red", config_.seal_min_red},
+                                     {"colour", chroma},
+                                     {"hint", "grayscale"}})
         .evidence = Evidence{fmt::format("page{}-seal.png", page), image::EncodePng(rgb)};
   }
 

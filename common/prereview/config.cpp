@@ -35,6 +35,8 @@ Config Config::From(config::Section& section) {
   section.Read("orientation_min_ink", c.orientation_min_ink);
   section.Read("seal_dpi", c.seal_dpi);
   section.Read("seal_min_red", c.seal_min_red);
+  section.Read("colour_min_chroma", c.colour_min_chroma);
+  section.Read("colour_min_share", c.colour_min_share);
   ReadBox(section, "number_box", c.number_box);
   section.Read("number_dpi", c.number_dpi);
   section.Read("number_min_confidence", c.number_min_confidence);

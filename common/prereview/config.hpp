@@ -41,19 +41,23 @@ struct Config {
   // orientation_min_ink) is upside down. A landscape page is sideways.
   double orientation_band_pt = 60;
   double orientation_ratio = 4;
-  double orientation_min_ink = 0.0002;
+  double orientation_min_ink = 0.0001;
 
   // Seal: the red share of the approval page's lower half, rendered in colour at seal_dpi.
   double seal_dpi = 50;
   double seal_min_red = 0.001;
+  // A page is a colour scan when at least colour_min_share of its pixels have channels colour_min_chroma apart;
+  // otherwise SEAL_MISSING says to scan in colour (hint "grayscale").
+  int colour_min_chroma = 2;
+  double colour_min_share = 0.001;
 
   // Identity on page 1: digits OCR of the number box, chi_sim OCR of the name line.
-  Box number_box{330, 25, 265, 75};
+  Box number_box{300, 15, 295, 140};
   double number_dpi = 300;
-  int number_min_confidence = 0;
+  int number_min_confidence = 70;  // below it a read is NUMBER_UNREADABLE, never a mismatch
   Box name_box{240, 480, 240, 55};
   double name_dpi = 200;
-  int name_min_confidence = 40;
+  int name_min_confidence = 65;
   // NAME_MISMATCH needs this many differing characters: OCR of handwriting misreads single characters, so one
   // different character is not evidence (see docs/prereview.md).
   int name_min_differences = 2;

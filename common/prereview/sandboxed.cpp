@@ -114,6 +114,8 @@ nlohmann::json ConfigJson(const Config& c) {
           {"orientation_min_ink", c.orientation_min_ink},
           {"seal_dpi", c.seal_dpi},
           {"seal_min_red", c.seal_min_red},
+          {"colour_min_chroma", c.colour_min_chroma},
+          {"colour_min_share", c.colour_min_share},
           {"number_box", BoxJson(c.number_box)},
           {"number_dpi", c.number_dpi},
           {"number_min_confidence", c.number_min_confidence},
