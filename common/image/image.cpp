@@ -89,6 +89,69 @@ Image Rotate(const Image& image, int degrees) {
   return out;
 }
 
+Image Flatten(const Image& gray, int block) {
+  Image out{gray.width, gray.height, 1, gray.pixels};
+  if (gray.width < 2 || gray.height < 2 || block < 2) return out;
+  const int bx = (gray.width + block - 1) / block;
+  const int by = (gray.height + block - 1) / block;
+  std::vector<double> paper(static_cast<std::size_t>(bx) * by, 255);
+  for (int j = 0; j < by; ++j) {
+    for (int i = 0; i < bx; ++i) {
+      std::array<int, 256> histogram{};
+      int n = 0;
+      for (int y = j * block; y < std::min(gray.height, (j + 1) * block); ++y) {
+        for (int x = i * block; x < std::min(gray.width, (i + 1) * block); ++x) {
+          ++histogram[gray.At(x, y)];
+          ++n;
+        }
+      }
+      const int target = n * 9 / 10;
+      int seen = 0;
+      int v = 0;
+      for (; v < 255; ++v) {
+        seen += histogram[v];
+        if (seen > target) break;
+      }
+      paper[static_cast<std::size_t>(j) * bx + i] = std::max(v, 16);
+    }
+  }
+  // Bilinear between block centres.
+  const auto at = [&](int i, int j) {
+    return paper[static_cast<std::size_t>(std::clamp(j, 0, by - 1)) * bx + std::clamp(i, 0, bx - 1)];
+  };
+  for (int y = 0; y < gray.height; ++y) {
+    const double fy = (y + 0.5) / block - 0.5;
+    const int j = static_cast<int>(std::floor(fy));
+    const double wy = fy - j;
+    for (int x = 0; x < gray.width; ++x) {
+      const double fx = (x + 0.5) / block - 0.5;
+      const int i = static_cast<int>(std::floor(fx));
+      const double wx = fx - i;
+      const double p =
+          (at(i, j) * (1 - wx) + at(i + 1, j) * wx) * (1 - wy) + (at(i, j + 1) * (1 - wx) + at(i + 1, j + 1) * wx) * wy;
+      const double v = gray.At(x, y) * 255.0 / p;
+      out.pixels[static_cast<std::size_t>(y) * gray.width + x] = static_cast<std::uint8_t>(std::min(255.0, v));
+    }
+  }
+  return out;
+}
+
+Image Median3(const Image& gray) {
+  Image out{gray.width, gray.height, 1, gray.pixels};
+  for (int y = 1; y + 1 < gray.height; ++y) {
+    for (int x = 1; x + 1 < gray.width; ++x) {
+      std::array<std::uint8_t, 9> v{};
+      int k = 0;
+      for (int dy = -1; dy <= 1; ++dy) {
+        for (int dx = -1; dx <= 1; ++dx) v[k++] = gray.At(x + dx, y + dy);
+      }
+      std::nth_element(v.begin(), v.begin() + 4, v.end());
+      out.pixels[static_cast<std::size_t>(y) * gray.width + x] = v[4];
+    }
+  }
+  return out;
+}
+
 double InkRatio(const Image& gray, int ink_below) {
   if (gray.pixels.empty()) return 0;
   std::size_t ink = 0;

@@ -29,6 +29,14 @@ Image Crop(const Image& image, double x0, double y0, double x1, double y1);
 // Rotated by 90, 180 or 270 degrees clockwise.
 Image Rotate(const Image& image, int degrees);
 
+// Evens out uneven lighting (a phone photo, a shadow): divides each pixel by the paper's brightness around it
+// (the 90th percentile of its block of about block×block pixels, interpolated), so the paper becomes 255
+// wherever it is. Gray in, gray out.
+Image Flatten(const Image& gray, int block = 32);
+
+// A 3×3 median: removes salt-and-pepper noise and keeps strokes. Gray in, gray out.
+Image Median3(const Image& gray);
+
 // The fraction of pixels darker than `ink_below` (0..255), i.e. how much of the page carries ink.
 double InkRatio(const Image& gray, int ink_below = 160);
 

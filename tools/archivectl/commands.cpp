@@ -25,6 +25,7 @@
 #include "common/sheet/sheet.hpp"
 #include "tools/archivectl/args.hpp"
 #include "tools/archivectl/sweep.hpp"
+#include "tools/archivectl/prereview.hpp"
 #include "workers/import/importer.hpp"
 #include "workers/import/report.hpp"
 
@@ -52,6 +53,9 @@ Deadlines and reminders (R3, R7)
                                         ask the deadline worker for a sweep (deadline.sweep-requested)
   digest --org CODE [--day YYYY-MM-DD] [--wait SECONDS]
                                         the R7 banners and the reminder digest of an organization
+Pre-review of an 《入团志愿书》 PDF (R2, R9)
+  prereview check FILE --number N --name NAME [--admission-year Y] [--evidence DIR] [--json]
+                                        run the sandboxed checks on a local file (no database); exit 1 on FAIL
 Organizations and access
   org add --code C --name N --kind K [--parent CODE]
                                         kinds: leading_body committee working_committee general_branch branch
@@ -448,6 +452,7 @@ int Run(const std::vector<std::string>& words, std::ostream& out, std::ostream& 
     if (command == "token") return Token(args, out);
     if (command == "sweep") return Sweep(args, out);
     if (command == "digest") return Digest(args, out);
+    if (command == "prereview") return Prereview(args, out);
     throw UsageError("unknown command " + command);
   } catch (const UsageError& e) {
     fmt::print(err, "archivectl: {}\n\n{}", e.what(), kUsageText);

@@ -1,0 +1,471 @@
+#include "common/prereview/checker.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <regex>
+#include <utility>
+#include <variant>
+
+#include "common/image/image.hpp"
+#include "common/ocr/ocr.hpp"
+#include "common/pdf/context.hpp"
+#include "common/pdf/document.hpp"
+#include "common/prereview/number.hpp"
+
+namespace archive::prereview {
+namespace {
+
+image::Image ToImage(pdf::Raster&& raster) {
+  return image::Image{raster.width, raster.height, raster.channels, std::move(raster.pixels)};
+}
+
+pdf::Region ToRegion(const Box& b) {
+  return pdf::Region{b.x, b.y, b.width, b.height};
+}
+
+std::u32string Decode(std::string_view utf8) {
+  std::u32string out;
+  for (std::size_t i = 0; i < utf8.size();) {
+    const auto c = static_cast<unsigned char>(utf8[i]);
+    const int n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+    char32_t cp = n == 1 ? c : c & (0x3f >> (n - 1));
+    for (int k = 1; k < n && i + k < utf8.size(); ++k) cp = (cp << 6) | (utf8[i + k] & 0x3f);
+    out += cp;
+    i += n;
+  }
+  return out;
+}
+
+// Characters that differ position by position, plus the difference in length.
+int CharacterDifferences(std::string_view a, std::string_view b) {
+  const std::u32string x = Decode(a), y = Decode(b);
+  int d = static_cast<int>(std::max(x.size(), y.size()) - std::min(x.size(), y.size()));
+  for (std::size_t i = 0; i < std::min(x.size(), y.size()); ++i) d += x[i] != y[i] ? 1 : 0;
+  return d;
+}
+
+// Where in the number box a 12-digit number could be: for each text line (a run of inked rows), the rightmost
+// group of glyphs (columns of ink with gaps under a third of the line's height) that is 3.5 to 12 line-heights
+// wide, with a margin. The label "编号：" ends in a wide gap, so it falls into a group of its own. Lines are
+// returned top first; at most `limit`.
+std::vector<image::Image> NumberLines(const image::Image& gray, std::size_t limit) {
+  std::vector<image::Image> out;
+  if (gray.width < 8 || gray.height < 8) return out;
+  const int t = image::OtsuThreshold(gray);
+  const auto ink = [&](int x, int y) { return gray.At(x, y) < t; };
+  std::vector<int> rows(gray.height, 0);
+  for (int y = 0; y < gray.height; ++y) {
+    for (int x = 0; x < gray.width; ++x) rows[y] += ink(x, y) ? 1 : 0;
+  }
+  int y = 0;
+  while (y < gray.height && out.size() < limit) {
+    if (rows[y] < 3) {
+      ++y;
+      continue;
+    }
+    const int y0 = y;
+    int last = y;
+    while (y < gray.height && (rows[y] >= 3 || y - last <= 2)) {
+      if (rows[y] >= 3) last = y;
+      ++y;
+    }
+    const int y1 = last + 1;
+    const int h = y1 - y0;
+    if (h < 12 || h > 160) continue;
+    std::vector<bool> column(gray.width, false);
+    for (int x = 0; x < gray.width; ++x) {
+      int n = 0;
+      for (int yy = y0; yy < y1; ++yy) n += ink(x, yy) ? 1 : 0;
+      column[x] = n >= 1;
+    }
+    const int max_gap = std::max(3, h / 3);
+    int best_x0 = -1, best_x1 = -1;
+    for (int x = 0; x < gray.width;) {
+      if (!column[x]) {
+        ++x;
+        continue;
+      }
+      const int gx0 = x;
+      int end = x;
+      while (x < gray.width && (column[x] || x - end <= max_gap)) {
+        if (column[x]) end = x;
+        ++x;
+      }
+      const int w = end + 1 - gx0;
+      if (w >= h * 7 / 2 && w <= h * 12) {
+        best_x0 = gx0;
+        best_x1 = end + 1;
+      }
+    }
+    if (best_x0 < 0) continue;
+    const int m = std::max(4, h / 3);
+    const double fx0 = std::max(0, best_x0 - m) / static_cast<double>(gray.width);
+    const double fx1 = std::min(gray.width, best_x1 + m) / static_cast<double>(gray.width);
+    const double fy0 = std::max(0, y0 - m) / static_cast<double>(gray.height);
+    const double fy1 = std::min(gray.height, y1 + m) / static_cast<double>(gray.height);
+    out.push_back(image::Crop(gray, fx0, fy0, fx1, fy1));
+  }
+  return out;
+}
+
+// The share of pixels whose channels differ by at least min_chroma: zero for a gray scan rendered in colour,
+// and above zero for a colour scan of black-and-blue writing on paper (the paper and the ink carry a tint).
+double ChromaShare(const image::Image& rgb, int min_chroma) {
+  if (rgb.channels != 3 || rgb.pixels.empty()) return 0;
+  std::size_t n = 0;
+  for (std::size_t i = 0; i + 2 < rgb.pixels.size(); i += 3) {
+    const int r = rgb.pixels[i], g = rgb.pixels[i + 1], b = rgb.pixels[i + 2];
+    n += std::max({r, g, b}) - std::min({r, g, b}) >= min_chroma ? 1 : 0;
+  }
+  return static_cast<double>(n) * 3 / static_cast<double>(rgb.pixels.size());
+}
+
+double Round(double v, double unit) {
+  return std::round(v / unit) * unit;
+}
+
+std::string Megabytes(double bytes) {
+  return fmt::format("{:.1f}", bytes / (1024.0 * 1024.0));
+}
+
+// An integrity failure of the input as a finding. kBadRequest cannot come from a page that exists; it is
+// reported as corruption rather than trusted.
+void AddPdfError(Report& report, const pdf::Error& error) {
+  const std::optional<int> page = error.page ? std::optional<int>(*error.page + 1) : std::nullopt;
+  const nlohmann::json values{{"reason", pdf::CodeName(error.code)}, {"detail", error.detail}};
+  switch (error.code) {
+    case pdf::ErrorCode::kNotPdf:
+      report.Add(Code::kNotPdf, std::nullopt,
+                 "文件不是PDF格式（按文件内容判断），请将《入团志愿书》扫描为PDF后重新上传。", values);
+      return;
+    case pdf::ErrorCode::kEncrypted:
+      report.Add(Code::kEncrypted, std::nullopt, "文件设置了打开密码，系统无法查看，请去除密码后重新上传。", values);
+      return;
+    case pdf::ErrorCode::kAborted:
+      report.Add(Code::kTimeout, page, "文件处理超时，文件可能过于复杂或已损坏，请重新扫描后上传。", values);
+      return;
+    case pdf::ErrorCode::kMemoryLimit:
+    case pdf::ErrorCode::kTooBig:
+      report.Add(Code::kCorrupt, page,
+                 page ? fmt::format("第{}页的图像过大，无法显示，请用常规分辨率（200dpi左右）重新扫描后上传。", *page)
+                      : std::string("文件中的图像过大，无法显示，请用常规分辨率（200dpi左右）重新扫描后上传。"),
+                 values);
+      return;
+    case pdf::ErrorCode::kCorrupt:
+    case pdf::ErrorCode::kBadRequest:
+      report.Add(Code::kCorrupt, page,
+                 page ? fmt::format("第{}页已损坏，无法显示，请重新扫描后上传。", *page)
+                      : std::string("文件已损坏，无法打开，请重新扫描后上传。"),
+                 values);
+      return;
+  }
+}
+
+template <typename T>
+const T* Ok(std::variant<T, pdf::Error>& result, Report& report) {
+  if (const auto* error = std::get_if<pdf::Error>(&result)) {
+    AddPdfError(report, *error);
+    return nullptr;
+  }
+  return &std::get<T>(result);
+}
+
+}  // namespace
+
+struct Checker::State {
+  Config config;
+  pdf::Context context;
+  ocr::Reader reader;
+
+  State(Config c, const std::string& tessdata)
+      : config(std::move(c)),
+        context(pdf::ContextOptions{.memory_bytes = static_cast<std::size_t>(config.memory_bytes),
+                                    .store_bytes = static_cast<std::size_t>(config.memory_bytes / 8),
+                                    .max_render_pixels = config.max_image_pixels,
+                                    .max_image_pixels = config.max_image_pixels}),
+        reader(tessdata) {}
+};
+
+Checker::Checker(Config config, const std::string& tessdata)
+    : state_(std::make_unique<State>(std::move(config), tessdata)) {}
+
+Checker::~Checker() = default;
+
+namespace {
+
+// One document's checks. Stops at the first integrity failure: nothing after it is worth the time.
+class Run {
+ public:
+  Run(const Config& config, pdf::Context& context, ocr::Reader& reader, const Expectations& expected)
+      : config_(config), context_(context), reader_(reader), expected_(expected) {}
+
+  Report Go(std::string_view bytes) {
+    if (static_cast<long>(bytes.size()) > config_.max_bytes) return TooLarge(bytes.size(), config_.max_bytes);
+    auto opened = pdf::Document::Open(context_, std::string(bytes));
+    if (auto* error = std::get_if<pdf::Error>(&opened)) {
+      AddPdfError(report_, *error);
+      return std::move(report_);
+    }
+    pdf::Document& document = std::get<pdf::Document>(opened);
+    report_.page_count = document.page_count();
+    if (document.encrypted()) {
+      report_.Add(Code::kEncrypted, std::nullopt, "文件经过加密（设有权限密码），请去除加密后重新上传。",
+                  {{"password_to_open", false}});
+      return std::move(report_);
+    }
+    auto active = document.ScanActiveContent();
+    const pdf::ActiveContent* found = Ok(active, report_);
+    if (found == nullptr) return std::move(report_);
+    if (found->Any()) {
+      report_.Add(Code::kActiveContent, std::nullopt,
+                  fmt::format("文件含有脚本或嵌入内容（{}），存在安全风险，请用扫描仪直接生成PDF后重新上传。",
+                              fmt::join(found->Names(), "、")),
+                  {{"kinds", found->Names()}});
+      return std::move(report_);
+    }
+    if (document.page_count() != config_.expected_pages) {
+      report_.Add(Code::kPageCount, std::nullopt,
+                  fmt::format("《入团志愿书》应为{}页，上传的文件为{}页，请检查是否缺页、多页或传错文件。",
+                              config_.expected_pages, document.page_count()),
+                  {{"expected", config_.expected_pages}, {"actual", document.page_count()}});
+    }
+    const int pages = std::min(document.page_count(), config_.max_pages_examined);
+    for (int i = 0; i < pages; ++i) {
+      if (!Page(document, i)) return Finish(document);
+    }
+    if (!Identity(document)) return Finish(document);
+    const int approval = config_.approval_page == 0 ? document.page_count() : config_.approval_page;
+    if (approval <= pages) Seal(document, approval - 1);
+    return Finish(document);
+  }
+
+ private:
+  Report Finish(pdf::Document& document) {
+    if (document.repaired() && !report_.IntegrityFailed()) {
+      report_.Add(Code::kRepaired, std::nullopt,
+                  "文件结构有损坏（可能未完整保存或传输中断），系统已自动修复后读取，建议重新生成PDF后上传。");
+    }
+    return std::move(report_);
+  }
+
+  // Resolution, blank, blur and orientation of one page. False after an integrity failure.
+  bool Page(pdf::Document& document, int index) {
+    const int page = index + 1;
+    auto info_result = document.Page(index);
+    const pdf::PageInfo* info = Ok(info_result, report_);
+    if (info == nullptr) return false;
+    PageMeasure m;
+    m.page = page;
+    m.width_pt = info->width_pt;
+    m.height_pt = info->height_pt;
+    if (info->largest_image && info->largest_image->page_coverage > 0.5) m.dpi = info->largest_image->dpi();
+
+    auto rendered = document.Render(index, {.dpi = config_.quality_dpi, .color = pdf::ColorMode::kGray});
+    if (Ok(rendered, report_) == nullptr) return false;
+    // Measured on the page with its lighting evened out, so a photo's shadows are not taken for ink.
+    image::Image gray = image::Flatten(ToImage(std::move(std::get<pdf::Raster>(rendered))),
+                                       std::max(8, static_cast<int>(config_.quality_dpi * 0.4)));
+    m.ink = image::InkRatio(gray);
+    m.faint = image::InkRatio(gray, config_.faint_below);
+    const double band = std::clamp(config_.orientation_band_pt / m.height_pt, 0.0, 0.5);
+    m.top_ink = image::InkRatio(image::Crop(gray, 0, 0, 1, band));
+    m.bottom_ink = image::InkRatio(image::Crop(gray, 0, 1 - band, 1, 1));
+    // Blank: neither ink nor the faint gray that a blurred page's writing turns into.
+    const bool blank = m.ink <= config_.blank_max_ink && m.faint <= config_.blank_max_faint;
+    m.sharpness = blank ? 0 : image::Sharpness(gray);
+    const bool blurry = !blank && (m.ink <= config_.blank_max_ink || m.sharpness < config_.blurry_max_sharpness);
+    if (index == 0) {
+      report_.page1_hash = image::DifferenceHash(gray);
+      page1_blurry_ = blurry;
+      page1_low_resolution_ = m.dpi && *m.dpi + 0.5 < config_.min_dpi;
+    }
+
+    if (m.dpi && *m.dpi + 0.5 < config_.min_dpi) {
+      report_.Add(Code::kLowResolution, page,
+                  fmt::format("第{}页的扫描分辨率约为{:.0f}dpi，低于{:.0f}dpi，字迹可能看不清，请调高分辨率重新扫描。",
+                              page, *m.dpi, config_.min_dpi),
+                  {{"dpi", Round(*m.dpi, 0.1)}, {"min_dpi", config_.min_dpi}});
+    }
+    if (blank) {
+      report_
+          .Add(Code::kBlankPage, page, fmt::format("第{}页是空白页，请检查是否扫描错页或漏扫了内容。", page),
+               {{"ink", m.ink}, {"max_ink", config_.blank_max_ink}})
+          .evidence = Evidence{fmt::format("page{}.png", page), image::EncodePng(gray)};
+    } else {
+      if (blurry) {
+        report_
+            .Add(Code::kBlurryPage, page, fmt::format("第{}页扫描模糊，字迹看不清，请重新扫描。", page),
+                 {{"sharpness", Round(m.sharpness, 0.01)}, {"min_sharpness", config_.blurry_max_sharpness}})
+            .evidence = Evidence{fmt::format("page{}.png", page), image::EncodePng(gray)};
+      }
+      if (index > 0) Orientation(m, gray);
+    }
+    report_.pages.push_back(m);
+    return true;
+  }
+
+  void Orientation(const PageMeasure& m, const image::Image& gray) {
+    int rotation = 0;
+    if (m.width_pt > m.height_pt * 1.1) {
+      rotation = 90;
+    } else if (m.top_ink >= config_.orientation_min_ink && m.top_ink > m.bottom_ink * config_.orientation_ratio) {
+      rotation = 180;
+    }
+    if (rotation == 0) return;
+    report_
+        .Add(Code::kOrientation, m.page,
+             fmt::format("第{}页方向不正（{}），请摆正后重新扫描。", m.page, rotation == 180 ? "上下颠倒" : "横向放置"),
+             {{"rotation", rotation}})
+        .evidence = Evidence{fmt::format("page{}.png", m.page), image::EncodePng(gray)};
+  }
+
+  // The number and the name on page 1. False after an integrity failure.
+  bool Identity(pdf::Document& document) {
+    if (document.page_count() < 1 || (expected_.number.empty() && expected_.name.empty())) return true;
+    if (!expected_.number.empty() && !Number(document)) return false;
+    if (!expected_.name.empty() && !Name(document)) return false;
+    return true;
+  }
+
+  bool Number(pdf::Document& document) {
+    auto rendered = document.Render(
+        0, {.dpi = config_.number_dpi, .color = pdf::ColorMode::kGray, .region = ToRegion(config_.number_box)});
+    if (Ok(rendered, report_) == nullptr) return false;
+    image::Image crop = image::Median3(image::Flatten(ToImage(std::move(std::get<pdf::Raster>(rendered))),
+                                                      static_cast<int>(config_.number_dpi * 0.4)));
+    std::optional<std::string> read = TextLayerNumber(document);
+    int confidence = 100;
+    if (!read) {
+      // The lines that look like a number first, then the whole box.
+      std::vector<image::Image> tries;
+      for (auto& line : NumberLines(crop, 3)) {
+        image::Image binary = image::Binarize(line, image::OtsuThreshold(line));
+        tries.push_back(std::move(line));
+        tries.push_back(std::move(binary));
+      }
+      tries.push_back(crop);
+      confidence = 0;
+      for (const auto& region : tries) {
+        const ocr::Text text = reader_.Digits(
+            {region.pixels.data(), region.width, region.height, region.width, static_cast<int>(config_.number_dpi)});
+        const std::optional<std::string> number = ExtractNumber(text.text);
+        if (!number || (read && text.confidence <= confidence)) continue;
+        read = number;
+        confidence = text.confidence;
+        if (confidence >= config_.number_min_confidence) break;
+      }
+    }
+    report_.number_read = read;
+    report_.number_confidence = confidence;
+    const auto evidence = [&] { return Evidence{"page1-number.png", image::EncodePng(crop)}; };
+    // A read equal to the record is right whatever the confidence: a misread does not land on the record's number.
+    if (read && *read == expected_.number) return true;
+    const bool trusted = read && confidence >= config_.number_min_confidence;
+    // A blurred or low-resolution page 1 gives no read to blame the record with.
+    if (!trusted || page1_blurry_ || page1_low_resolution_) {
+      report_
+          .Add(Code::kNumberUnreadable, 1,
+               "无法识别第1页右上角的团员编号，请确认编号填写完整、清晰，扫描时不要遮挡或倾斜。",
+               {{"read", read ? nlohmann::json(*read) : nlohmann::json()}, {"confidence", confidence}})
+          .evidence = evidence();
+      return true;
+    }
+    const NumberDiagnosis why = DiagnoseNumber(*read, expected_.number, expected_.admission_year);
+    report_
+        .Add(Code::kNumberMismatch, 1,
+             fmt::format("第1页上的团员编号为{}，与系统中的发展团员编号{}不一致：{}。请核对：系统记录有误请更正编号，"
+                         "档案有误请重新上传。",
+                         *read, expected_.number, why.text),
+             {{"read", *read}, {"expected", expected_.number}, {"cause", why.cause}, {"confidence", confidence}})
+        .evidence = evidence();
+    return true;
+  }
+
+  // A digitally made PDF carries the number in its text layer: exact, and cheaper than OCR.
+  std::optional<std::string> TextLayerNumber(pdf::Document& document) {
+    auto text = document.Text(0);
+    if (std::holds_alternative<pdf::Error>(text)) return std::nullopt;
+    static const std::regex kNumber("编号[:：]\\s*([0-9]{12})");
+    std::smatch match;
+    const std::string& s = std::get<std::string>(text);
+    if (std::regex_search(s, match, kNumber)) return match[1].str();
+    return std::nullopt;
+  }
+
+  bool Name(pdf::Document& document) {
+    auto rendered = document.Render(
+        0, {.dpi = config_.name_dpi, .color = pdf::ColorMode::kGray, .region = ToRegion(config_.name_box)});
+    if (Ok(rendered, report_) == nullptr) return false;
+    image::Image crop = ToImage(std::move(std::get<pdf::Raster>(rendered)));
+    const ocr::Text text = reader_.ChineseLine(
+        {crop.pixels.data(), crop.width, crop.height, crop.width, static_cast<int>(config_.name_dpi)});
+    report_.name_read = text.text;
+    report_.name_confidence = text.confidence;
+    if (text.text.empty() || text.confidence < config_.name_min_confidence || page1_blurry_) return true;
+    // A name is written in Chinese characters; anything else in the read is the OCR guessing.
+    for (const char32_t c : Decode(text.text)) {
+      if (c < 0x3400 || c > 0x9fff) return true;
+    }
+    const int differences = CharacterDifferences(text.text, expected_.name);
+    if (differences < config_.name_min_differences) return true;
+    report_
+        .Add(Code::kNameMismatch, 1,
+             fmt::format("第1页上的姓名识别为“{}”，与系统中的姓名“{}”不一致，请核对是否传错了档案或姓名录入有误。",
+                         text.text, expected_.name),
+             {{"read", text.text},
+              {"expected", expected_.name},
+              {"differences", differences},
+              {"confidence", text.confidence}})
+        .evidence = Evidence{"page1-name.png", image::EncodePng(crop)};
+    return true;
+  }
+
+  void Seal(pdf::Document& document, int index) {
+    auto rendered = document.Render(index, {.dpi = config_.seal_dpi, .color = pdf::ColorMode::kRgb});
+    if (Ok(rendered, report_) == nullptr) return;
+    image::Image rgb = ToImage(std::move(std::get<pdf::Raster>(rendered)));
+    const double red = image::RedRatio(image::Crop(rgb, 0, 0.5, 1, 1));
+    if (red >= config_.seal_min_red) return;
+    const int page = index + 1;
+    const double chroma = ChromaShare(rgb, config_.colour_min_chroma);
+    const bool colour = chroma >= config_.colour_min_share;
+    report_
+        .Add(Code::kSealMissing, page,
+             colour ? fmt::format("第{}页（上级团委审批意见）没有发现红色公章，请确认已盖章后重新扫描。", page)
+                    : fmt::format(
+                          "第{}页（上级团委审批意见）是黑白或灰度扫描，无法辨认红色公章，请用彩色模式重新扫描。", page),
+             colour ? nlohmann::json{{"red", red}, {"min_red", config_.seal_min_red}, {"colour", chroma}}
+                    : nlohmann::json{{"red", red},
+                                     {"min_red", config_.seal_min_red},
+                                     {"colour", chroma},
+                                     {"hint", "grayscale"}})
+        .evidence = Evidence{fmt::format("page{}-seal.png", page), image::EncodePng(rgb)};
+  }
+
+  const Config& config_;
+  pdf::Context& context_;
+  ocr::Reader& reader_;
+  const Expectations& expected_;
+  Report report_;
+  bool page1_blurry_ = false;
+  bool page1_low_resolution_ = false;
+};
+
+}  // namespace
+
+Report TooLarge(std::size_t size, long max_bytes) {
+  Report report;
+  report.Add(Code::kTooLarge, std::nullopt,
+             fmt::format("文件大小为{}MB，超过{}MB的上限，请降低扫描分辨率（200dpi左右）或压缩后重新上传。",
+                         Megabytes(static_cast<double>(size)), Megabytes(static_cast<double>(max_bytes))),
+             {{"size_bytes", size}, {"max_bytes", max_bytes}});
+  return report;
+}
+
+Report Checker::Check(std::string_view bytes, const Expectations& expected) {
+  return Run(state_->config, state_->context, state_->reader, expected).Go(bytes);
+}
+
+}  // namespace archive::prereview

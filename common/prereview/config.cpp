@@ -1,0 +1,65 @@
+#include "common/prereview/config.hpp"
+
+namespace archive::prereview {
+namespace {
+
+void ReadBox(config::Section& parent, std::string_view key, Box& box) {
+  config::Section section = parent.Child(key);
+  section.Read("x", box.x);
+  section.Read("y", box.y);
+  section.Read("width", box.width);
+  section.Read("height", box.height);
+  section.RejectUnknown();
+  if (box.width <= 0 || box.height <= 0) {
+    throw config::Error(section.path() + ": width and height must be positive (points)");
+  }
+}
+
+}  // namespace
+
+Config Config::From(config::Section& section) {
+  Config c;
+  section.Read("max_bytes", c.max_bytes);
+  section.Read("expected_pages", c.expected_pages);
+  section.Read("max_pages_examined", c.max_pages_examined);
+  section.Read("approval_page", c.approval_page);
+  section.Read("quality_dpi", c.quality_dpi);
+  section.Read("min_dpi", c.min_dpi);
+  section.Read("blank_max_ink", c.blank_max_ink);
+  section.Read("blank_max_faint", c.blank_max_faint);
+  section.Read("faint_below", c.faint_below);
+  section.Read("name_min_differences", c.name_min_differences);
+  section.Read("blurry_max_sharpness", c.blurry_max_sharpness);
+  section.Read("orientation_band_pt", c.orientation_band_pt);
+  section.Read("orientation_ratio", c.orientation_ratio);
+  section.Read("orientation_min_ink", c.orientation_min_ink);
+  section.Read("seal_dpi", c.seal_dpi);
+  section.Read("seal_min_red", c.seal_min_red);
+  section.Read("colour_min_chroma", c.colour_min_chroma);
+  section.Read("colour_min_share", c.colour_min_share);
+  ReadBox(section, "number_box", c.number_box);
+  section.Read("number_dpi", c.number_dpi);
+  section.Read("number_min_confidence", c.number_min_confidence);
+  ReadBox(section, "name_box", c.name_box);
+  section.Read("name_dpi", c.name_dpi);
+  section.Read("name_min_confidence", c.name_min_confidence);
+  section.Read("memory_bytes", c.memory_bytes);
+  section.Read("max_image_pixels", c.max_image_pixels);
+  section.Read("timeout_ms", c.timeout);
+  section.Read("child_memory_bytes", c.child_memory_bytes);
+  section.Read("children", c.children);
+  section.RejectUnknown();
+  const auto positive = [&](bool ok, std::string_view key) {
+    if (!ok) throw config::Error(section.path() + "." + std::string(key) + " must be positive");
+  };
+  positive(c.max_bytes > 0, "max_bytes");
+  positive(c.expected_pages > 0, "expected_pages");
+  positive(c.max_pages_examined > 0, "max_pages_examined");
+  positive(c.quality_dpi > 0 && c.seal_dpi > 0 && c.number_dpi > 0 && c.name_dpi > 0, "*_dpi");
+  positive(c.children > 0, "children");
+  positive(c.timeout.count() > 0, "timeout_ms");
+  if (c.approval_page < 0) throw config::Error(section.path() + ".approval_page must be 0 (the last page) or a page");
+  return c;
+}
+
+}  // namespace archive::prereview

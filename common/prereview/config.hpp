@@ -1,0 +1,78 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "common/config/config.hpp"
+
+namespace archive::prereview {
+
+// A rectangle on a page in points (1/72 inch) from the page's top-left corner, as a reader shows the page.
+struct Box {
+  double x = 0;
+  double y = 0;
+  double width = 0;
+  double height = 0;
+};
+
+// Every threshold of the pre-review, in one section ("prereview" in the configuration file). Defaults fit the
+// printed 《入团志愿书》 (A4, 8 pages, the number at the top right of page 1, the seal on page 8).
+struct Config {
+  // Integrity (R2).
+  long max_bytes = 20L << 20;
+  // Completeness.
+  int expected_pages = 8;
+  // Pages past this are not examined (a 10,000-page file gets PAGE_COUNT, not 10,000 renders).
+  int max_pages_examined = 16;
+  // The approval page (上级团委审批意见) that carries the seal: 1-based, or 0 for the last page.
+  int approval_page = 0;
+
+  // Scan quality, measured on a gray render of each page at quality_dpi.
+  double quality_dpi = 75;
+  double min_dpi = 150;  // LOW_RESOLUTION below this effective resolution of the page's scan
+  // A page is BLANK_PAGE when at most blank_max_ink of it is ink (darker than 160 of 255) and at most
+  // blank_max_faint is even faint (darker than faint_below). Ink that is only faint is a blurred page.
+  double blank_max_ink = 0.001;
+  double blank_max_faint = 0.002;
+  int faint_below = 225;
+  double blurry_max_sharpness = 2;  // BLURRY_PAGE below this image::Sharpness
+  // ORIENTATION: an upright page of the form has its page number in the bottom margin and nothing in the top one.
+  // A page whose top band carries more than orientation_ratio times the ink of its bottom band (and at least
+  // orientation_min_ink) is upside down. A landscape page is sideways.
+  double orientation_band_pt = 60;
+  double orientation_ratio = 4;
+  double orientation_min_ink = 0.0001;
+
+  // Seal: the red share of the approval page's lower half, rendered in colour at seal_dpi.
+  double seal_dpi = 50;
+  double seal_min_red = 0.001;
+  // A page is a colour scan when at least colour_min_share of its pixels have channels colour_min_chroma apart;
+  // otherwise SEAL_MISSING says to scan in colour (hint "grayscale").
+  int colour_min_chroma = 2;
+  double colour_min_share = 0.001;
+
+  // Identity on page 1: digits OCR of the number box, chi_sim OCR of the name line.
+  Box number_box{300, 15, 295, 140};
+  double number_dpi = 300;
+  int number_min_confidence = 70;  // below it a read is NUMBER_UNREADABLE, never a mismatch
+  Box name_box{240, 480, 240, 55};
+  double name_dpi = 200;
+  int name_min_confidence = 65;
+  // NAME_MISMATCH needs this many differing characters: OCR of handwriting misreads single characters, so one
+  // different character is not evidence (see docs/prereview.md).
+  int name_min_differences = 2;
+
+  // Rendering budget per document for MuPDF (the sandbox's address-space limit must be larger).
+  long memory_bytes = 256L << 20;
+  long max_image_pixels = 100'000'000;
+
+  // Sandbox: the wall time a document may take, its children, the address space per child.
+  std::chrono::milliseconds timeout{10000};
+  long child_memory_bytes = 512L << 20;
+  int children = 1;
+
+  // Reads the "prereview" section; unknown keys are refused (config::Error names them).
+  static Config From(config::Section& section);
+};
+
+}  // namespace archive::prereview

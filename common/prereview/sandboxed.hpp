@@ -1,0 +1,50 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/prereview/checker.hpp"
+#include "common/prereview/config.hpp"
+#include "common/sandbox/sandbox.hpp"
+
+namespace archive::prereview {
+
+// The request and reply between the worker (or archivectl) and the prereview-sandbox child:
+// request = 8-byte little-endian length, expectations JSON {number, name, admission_year}, then the PDF;
+// reply = 8-byte length, ToJson(report), then for each finding with evidence, in order, its PNG (length-prefixed).
+std::string EncodeRequest(std::string_view pdf, const Expectations& expected);
+// nullopt when malformed.
+std::optional<std::pair<Expectations, std::string_view>> DecodeRequest(std::string_view request);
+std::string EncodeReply(const Report& report);
+std::optional<Report> DecodeReply(std::string_view reply);
+
+// The configuration as the JSON object Config::From reads (to hand the parent's settings to the child).
+nlohmann::json ConfigJson(const Config& config);
+
+// Serves requests in the child: builds one Checker from the configuration JSON in argv[1] and answers until
+// the parent closes the socket. The process must have OMP_THREAD_LIMIT=1 in its environment from the start
+// (libgomp reads it when it loads); SandboxedChecker sees to that.
+int ServeChild(int argc, char** argv);
+
+// Runs Checker in warm prereview-sandbox children (config.children of them) under sandbox limits: the
+// address space config.child_memory_bytes, the wall time config.timeout. A child that crashes, hangs or runs
+// out of memory on a file becomes a finding (CORRUPT or TIMEOUT) and is replaced; the pool keeps serving.
+//
+// Thread-safety: Check may be called from many threads. Construction sets OMP_THREAD_LIMIT=1 in this
+// process's environment (if unset), which the children inherit.
+class SandboxedChecker {
+ public:
+  SandboxedChecker(std::string program, const Config& config);
+  Report Check(std::string_view bytes, const Expectations& expected);
+
+ private:
+  static sandbox::Pool MakePool(std::string program, const Config& config);
+  Config config_;
+  sandbox::Pool pool_;
+};
+
+// The prereview-sandbox program next to the running executable.
+std::string SandboxProgramBesideSelf();
+
+}  // namespace archive::prereview

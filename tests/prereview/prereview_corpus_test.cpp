@@ -1,0 +1,155 @@
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <map>
+
+#include "common/pdf/context.hpp"
+#include "common/prereview/checker.hpp"
+#include "tools/bench/prereview_score.hpp"
+#include "tools/formgen/corpus.hpp"
+
+// Every finding shown on formgen's labelled forms, and the accuracy goals of issue 3, in one pass over two
+// forms of every case at 200 dpi (the checks run in this process; the sandbox has its own test).
+namespace archive::prereview {
+namespace {
+
+struct Checked {
+  nlohmann::json label;
+  Report report;
+};
+
+class PrereviewCorpusTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    ::setenv("OMP_THREAD_LIMIT", "1", 1);
+    pdf::Context context;
+    auto generator = std::get<formgen::Generator>(formgen::Generator::Create(context, formgen::FontFiles{}));
+    Checker checker{Config{}};
+    results_ = new std::vector<Checked>();
+    tally_ = new score::Tally();
+    for (const formgen::Case c : formgen::AllCases()) {
+      for (int n = 0; n < 3; ++n) {
+        auto form = std::get<formgen::GeneratedForm>(generator.Generate(c, n, 20261127, 200));
+        Report report = checker.Check(form.bytes, score::ExpectationsOf(form.label));
+        score::Add(*tally_, form.label, report);
+        results_->push_back({form.label, std::move(report)});
+      }
+    }
+    score::Print(*tally_, std::cout);
+    for (const auto& p : tally_->problems) std::cout << p << "\n";
+  }
+  static void TearDownTestSuite() {
+    delete results_;
+    delete tally_;
+  }
+  static std::vector<const Checked*> OfCase(std::string_view c) {
+    std::vector<const Checked*> out;
+    for (const auto& r : *results_) {
+      if (r.label["case"] == c) out.push_back(&r);
+    }
+    return out;
+  }
+  static const Finding* Find(const Report& r, Code code) {
+    for (const auto& f : r.findings) {
+      if (f.code == code) return &f;
+    }
+    return nullptr;
+  }
+
+  static std::vector<Checked>* results_;
+  static score::Tally* tally_;
+};
+
+std::vector<Checked>* PrereviewCorpusTest::results_ = nullptr;
+score::Tally* PrereviewCorpusTest::tally_ = nullptr;
+
+TEST_F(PrereviewCorpusTest, FindsEveryPlantedDefect) {
+  for (const auto& [code, counts] : tally_->by_code) {
+    // Known gap (docs/prereview.md): a name one character off is not told from an OCR misread of handwriting.
+    if (code == "NAME_MISMATCH") continue;
+    EXPECT_EQ(counts.fn, 0) << code;
+  }
+  for (const char* c : {"encrypted", "javascript", "oversize", "not_pdf", "blank_page", "missing_page", "rotated_page",
+                        "grayscale", "seal_missing", "low_resolution", "number_mismatch", "blurry"}) {
+    for (const Checked* r : OfCase(c)) EXPECT_NE(r->report.verdict, Verdict::kPass) << r->label["file"];
+  }
+}
+
+TEST_F(PrereviewCorpusTest, NeverFailsACleanOrNoisyScan) {
+  EXPECT_EQ(tally_->clean_failures, 0);
+  for (const char* c : {"clean", "noisy", "skewed", "vector", "phone_photo"}) {
+    for (const Checked* r : OfCase(c)) {
+      EXPECT_NE(r->report.verdict, Verdict::kFail) << r->label["file"] << " " << ToJson(r->report).dump();
+      EXPECT_FALSE(r->report.Has(Code::kNumberMismatch)) << r->label["file"];
+    }
+  }
+}
+
+TEST_F(PrereviewCorpusTest, ReadsThePageOneNumberExactly) {
+  ASSERT_GT(tally_->readable_numbers, 30);
+  // Issue 3: exact reads on at least 99% of readable page-1 scans.
+  EXPECT_GE(tally_->exact_numbers * 100, tally_->readable_numbers * 99);
+}
+
+TEST_F(PrereviewCorpusTest, DiagnosesEachKindOfNumberMismatch) {
+  const std::map<std::string, std::string> cause{
+      {"one_digit_off", "one_digit_off"}, {"two_digits_swapped", "swapped_digits"}, {"wrong_year", "wrong_year"}};
+  for (const Checked* r : OfCase("number_mismatch")) {
+    const Finding* f = Find(r->report, Code::kNumberMismatch);
+    ASSERT_NE(f, nullptr) << r->label["file"];
+    EXPECT_EQ(f->page, 1);
+    EXPECT_EQ(f->values["read"], r->label["number"]);
+    EXPECT_EQ(f->values["expected"], r->label["record_number"]);
+    EXPECT_EQ(f->values["cause"], cause.at(r->label["variant"].get<std::string>())) << r->label["file"];
+    ASSERT_TRUE(f->evidence.has_value());
+    EXPECT_EQ(f->evidence->png.substr(1, 3), "PNG");
+  }
+}
+
+TEST_F(PrereviewCorpusTest, TellsAGrayscaleScanFromAMissingSeal) {
+  for (const Checked* r : OfCase("grayscale")) {
+    const Finding* f = Find(r->report, Code::kSealMissing);
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->values["hint"], "grayscale");
+    EXPECT_NE(f->message.find("彩色"), std::string::npos);
+  }
+  for (const Checked* r : OfCase("seal_missing")) {
+    const Finding* f = Find(r->report, Code::kSealMissing);
+    ASSERT_NE(f, nullptr);
+    EXPECT_FALSE(f->values.contains("hint"));
+  }
+}
+
+TEST_F(PrereviewCorpusTest, ShowsTheRotationAndThePageOfEachTurnedPage) {
+  for (const Checked* r : OfCase("rotated_page")) {
+    for (const auto& want : r->label["findings"]) {
+      bool found = false;
+      for (const auto& f : r->report.findings) {
+        found |= f.code == Code::kOrientation && f.page == want["page"] && f.values["rotation"] == want["rotation"];
+      }
+      EXPECT_TRUE(found) << r->label["file"] << " " << want.dump();
+    }
+  }
+}
+
+TEST_F(PrereviewCorpusTest, IntegrityFailuresStopTheOtherChecks) {
+  for (const char* c : {"encrypted", "javascript", "oversize", "not_pdf"}) {
+    for (const Checked* r : OfCase(c)) {
+      EXPECT_TRUE(r->report.IntegrityFailed()) << r->label["file"];
+      EXPECT_EQ(r->report.findings.size(), 1u) << ToJson(r->report).dump();
+    }
+  }
+}
+
+TEST_F(PrereviewCorpusTest, GivesTheSameDuplicateHashForTheSameScan) {
+  const auto clean = OfCase("clean");
+  const auto duplicate = OfCase("duplicate");
+  ASSERT_EQ(clean.size(), duplicate.size());
+  for (std::size_t i = 0; i < clean.size(); ++i) {
+    ASSERT_TRUE(clean[i]->report.page1_hash.has_value());
+    EXPECT_EQ(clean[i]->report.page1_hash, duplicate[i]->report.page1_hash);
+  }
+}
+
+}  // namespace
+}  // namespace archive::prereview
