@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <limits>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -164,15 +165,18 @@ net::awaitable<void> Server::Impl::Session(tcp::socket socket) {
   for (;;) {
     http::request_parser<http::buffer_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(config.header_limit_bytes));
-    parser.body_limit(boost::none);  // the Admission's limit applies, per route
+    // The Admission's limit applies, per route. (Boost 1.74 reads boost::none here as a limit of 0.)
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     stream.expires_after(first ? config.header_timeout : config.idle_timeout);
     first = false;
     co_await http::async_read_header(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
+    if (ec == http::error::need_buffer && parser.is_header_done()) ec = {};  // body bytes came with the head
     if (ec) {
       Response error;
       if (ec == http::error::header_limit || ec == beast::error_code(net::error::no_buffer_space)) {
         error = Error(431, "HEADER_TOO_LARGE", "请求头过大");
       } else if (IsHttpParseError(ec) && ec != http::error::end_of_stream && ec != http::error::partial_message) {
+        Log()->info("malformed request head from {}: {}", remote_addr, ec.message());
         error = Error(400, "BAD_REQUEST", "请求格式错误");
       } else {
         break;  // closed, reset or timed out: nobody to answer
@@ -256,6 +260,7 @@ net::awaitable<void> Server::Impl::Session(tcp::socket socket) {
     }
     if (ec) {
       if (!IsHttpParseError(ec) || ec == http::error::partial_message) break;
+      Log()->info("{} {}: malformed body: {}", request.method, request.path, ec.message());
       body_error = Error(400, "BAD_REQUEST", "请求格式错误");
     }
     if (!body_error && upload && prefix.size() < admission.required_prefix.size()) {
