@@ -53,12 +53,14 @@ ApiConfig ApiConfig::From(config::Section& section) {
   auto member_section = section.Child("member");
   c.validation = member::ValidationConfig::From(member_section);
   section.Read("list_limit", c.list_limit);
+  section.Read("rollup_fold_interval_ms", c.rollup_fold_interval);
+  section.Read("rollup_fold_batch", c.rollup_fold_batch);
   section.RejectUnknown();
   c.max_upload_bytes = upload;
   c.max_json_bytes = json;
-  if (c.max_upload_bytes < 1 || c.max_json_bytes < 1 || c.list_limit < 1) {
-    throw config::Error(
-        fmt::format("{}: max_upload_bytes, max_json_bytes and list_limit must be positive", section.path()));
+  if (c.max_upload_bytes < 1 || c.max_json_bytes < 1 || c.list_limit < 1 || c.rollup_fold_batch < 1) {
+    throw config::Error(fmt::format(
+        "{}: max_upload_bytes, max_json_bytes, list_limit and rollup_fold_batch must be positive", section.path()));
   }
   return c;
 }
@@ -175,6 +177,7 @@ void Api::AddRoutes() {
   AddArchiveRoutes();
   AddApprovalRoutes();
   AddOrganizationRoutes();
+  AddStatisticsRoutes();
 }
 
 std::optional<std::int64_t> IdParam(const Call& call, const std::string& name) {

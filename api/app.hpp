@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -28,9 +29,11 @@ namespace archive::api {
 struct ApiConfig {
   std::int64_t max_upload_bytes = 20 * 1024 * 1024;  // R2: the archive PDF
   std::int64_t max_json_bytes = 1024 * 1024;
-  int upload_window_days = 30;          // R3
-  member::ValidationConfig validation;  // the member rules (R1 date, R9 layout), key "member"
-  int list_limit = 100;                 // rows per list response
+  int upload_window_days = 30;                           // R3
+  member::ValidationConfig validation;                   // the member rules (R1 date, R9 layout), key "member"
+  int list_limit = 100;                                  // rows per list response
+  std::chrono::milliseconds rollup_fold_interval{2000};  // api/rollup.hpp
+  int rollup_fold_batch = 50'000;
 
   static ApiConfig From(config::Section& section);
 };
@@ -89,6 +92,7 @@ class Api final : public Application {
   void AddArchiveRoutes();
   void AddApprovalRoutes();
   void AddOrganizationRoutes();
+  void AddStatisticsRoutes();
 
   ApiConfig config_;
   DbPool& db_;

@@ -106,8 +106,7 @@ void Api::AddArchiveRoutes() {
                    auto found = ReadableMember(tx, call, false);
                    if (auto* r = std::get_if<Response>(&found)) return std::move(*r);
                    const auto& m = std::get<MemberRow>(found);
-                   const auto today = member::FormatDate(
-                       member::Date{std::chrono::floor<std::chrono::days>(clock_.Now() + std::chrono::hours(8))});
+                   const auto today = member::FormatDate(Today(clock_));
                    const bool waiting = m.status == "NOT_UPLOADED" || m.status == "REJECTED";
                    nlohmann::json body{{"member_id", m.place.member_id},
                                        {"archive_status", m.status},

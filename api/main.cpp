@@ -1,4 +1,5 @@
 #include "api/app.hpp"
+#include "api/rollup.hpp"
 #include "api/server.hpp"
 #include "common/base/clock.hpp"
 #include "common/base/signals.hpp"
@@ -19,7 +20,9 @@ int main(int argc, char** argv) {
     auto api_section = settings.Child("api");
     auto api_config = api::ApiConfig::From(api_section);
     settings.RejectUnknown();
-    api::DbPool db(config::RequireEnv("ARCHIVE_DB_URL"), server_config.threads);
+    const std::string db_url = config::RequireEnv("ARCHIVE_DB_URL");
+    api::DbPool db(db_url, server_config.threads);
+    api::RollupFolder folder(db_url, api_config.rollup_fold_interval, api_config.rollup_fold_batch);
     blob::FileStore blobs(config::RequireEnv("ARCHIVE_BLOB_ROOT"));
     SystemClock clock;
     api::Api app(std::move(api_config), db, blobs, clock);

@@ -41,6 +41,10 @@ std::string StatusText(std::string_view status) {
   return std::string(status);
 }
 
+member::Date Today(const Clock& clock) {
+  return member::Date{std::chrono::floor<std::chrono::days>(clock.Now() + std::chrono::hours(8))};
+}
+
 Response MemberNotFound() {
   return NotFound("MEMBER_NOT_FOUND", "团员不存在或不在本组织管理范围内");
 }
@@ -65,15 +69,6 @@ nlohmann::json MemberJson(const MemberRow& m) {
           {"archive_status_text", StatusText(m.status)},
           {"upload_deadline", m.deadline ? nlohmann::json(*m.deadline) : nlohmann::json()}};
 }
-
-namespace {
-
-member::Date Today(const Clock& clock) {
-  // The League works in China Standard Time (UTC+8, no daylight saving).
-  return member::Date{std::chrono::floor<std::chrono::days>(clock.Now() + std::chrono::hours(8))};
-}
-
-}  // namespace
 
 void Api::AddMemberRoutes() {
   router_.Add(

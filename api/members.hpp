@@ -9,6 +9,8 @@
 #include <variant>
 #include "api/access.hpp"
 #include "api/app.hpp"
+#include "common/base/clock.hpp"
+#include "common/member/date.hpp"
 #include "common/pg/pg.hpp"
 
 // A member as the handlers load it, and its JSON forms.
@@ -36,6 +38,9 @@ std::optional<MemberRow> LoadMember(pg::Tx& tx, std::int64_t id, bool lock);
 std::variant<MemberRow, Response> ReadableMember(pg::Tx& tx, const Call& call, bool lock);
 
 Response MemberNotFound();
+
+// Today in China Standard Time (UTC+8), the calendar the League's dates are in.
+member::Date Today(const Clock& clock);
 
 // The Chinese name of an archive status, as users see it (R4).
 std::string StatusText(std::string_view status);

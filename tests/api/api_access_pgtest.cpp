@@ -207,6 +207,11 @@ TEST(ApiAccessMatrix, EveryRouteGivesExactlyTheAccessTheRulesAllow) {
                     return Target{"GET", "/v1/members?name=%E5%9B%A2%E5%91%98"};
                   },
                   "NOT_UPLOADED", search});
+  rows.push_back({"getStatistics",
+                  [](ApiFixture& fx, std::int64_t) {
+                    return Target{"GET", fmt::format("/v1/statistics?org_id={}", fx.org("G"))};
+                  },
+                  "NOT_UPLOADED", org_rule(200, {"own", "parent", "grand"})});
   std::map<std::string, int> committees;
   for (const auto& c : kCallers) committees[c] = 403;
   committees["parent"] = committees["grand"] = committees["unrelated"] = 200;

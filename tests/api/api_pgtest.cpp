@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "api/rollup.hpp"
 #include "common/base/crypto.hpp"
 #include "common/base/text.hpp"
 #include "tests/api/api_fixture.hpp"
@@ -256,6 +257,54 @@ TEST_F(ApiTest, DevNumberCorrectionIsAuditedWithOldAndNewValue) {
   ExpectError(Send(f.port(), "PUT", fmt::format("/v1/members/{}/dev-number", m), f.token("own"),
                    R"({"dev_number":"202499990001"})"),
               400, "DEV_NUMBER_YEAR");
+}
+
+}  // namespace
+}  // namespace archive::api::testing
+
+namespace archive::api::testing {
+namespace {
+
+TEST_F(ApiTest, StatisticsOfASubtreeCountOnlyAuthenticatedNewMembersAndAgreeWithACountAfterFolding) {
+  // Given members in G (under C) and S (under C) in every state; two admitted in 2023-03, authenticated.
+  f.AddMember("G", "AUTHENTICATED");
+  f.AddMember("S", "AUTHENTICATED");
+  f.AddMember("G", "PENDING");
+  f.AddMember("G", "REJECTED");      // deadline 2023-03-31: overdue
+  f.AddMember("D", "NOT_UPLOADED");  // overdue too
+  f.AddMember("U", "NOT_UPLOADED");  // another tree
+  const auto read = [&](const std::string& who, std::int64_t org) {
+    return Send(f.port(), "GET", fmt::format("/v1/statistics?org_id={}&from=2023-01&to=2023-12", org), f.token(who))
+        .json();
+  };
+  auto c = read("parent", f.org("C"));
+  EXPECT_EQ(c["new_members_authenticated"], 2) << c;
+  EXPECT_EQ(c["pending"], 1);
+  EXPECT_EQ(c["rejected"], 1);
+  EXPECT_EQ(c["not_uploaded"], 1);
+  EXPECT_EQ(c["overdue"], 2);
+  auto g = read("own", f.org("G"));
+  EXPECT_EQ(g["new_members_authenticated"], 1) << g;
+  EXPECT_EQ(g["overdue"], 2);
+  // A period without those admissions counts none.
+  EXPECT_EQ(Send(f.port(), "GET", fmt::format("/v1/statistics?org_id={}&from=2024-01&to=2024-12", f.org("C")),
+                 f.token("parent"))
+                .json()["new_members_authenticated"],
+            0);
+
+  // When an approval authenticates one more member, and the deltas are folded, the figures still agree.
+  const auto m = f.AddMember("G", "PENDING");
+  ASSERT_EQ(
+      Send(f.port(), "POST", fmt::format("/v1/approvals/{}/approve", f.CurrentVersion(m)), f.token("parent")).status,
+      200);
+  f.db().InTransaction([](pg::Tx& tx) { FoldRollup(tx, 1'000'000); });
+  EXPECT_EQ(f.Count("SELECT count(*) FROM org_rollup_delta"), 0);
+  c = read("grand", f.org("C"));
+  EXPECT_EQ(c["new_members_authenticated"], 3) << c;
+  EXPECT_EQ(c["pending"], 1);
+  EXPECT_EQ(c["authenticated"], f.Count("SELECT count(*) FROM members m JOIN organizations o ON o.id = m.org_id "
+                                        "WHERE o.code IN ('ORG-C', 'ORG-G', 'ORG-D', 'ORG-S') "
+                                        "AND m.archive_status = 'AUTHENTICATED'"));
 }
 
 }  // namespace
