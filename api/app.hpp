@@ -1,0 +1,123 @@
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "api/access.hpp"
+#include "api/http.hpp"
+#include "api/router.hpp"
+#include "api/server.hpp"
+#include "common/base/clock.hpp"
+#include "common/blob/blob.hpp"
+#include "common/config/config.hpp"
+#include "common/member/template.hpp"
+#include "common/member/validation_config.hpp"
+#include "common/pg/pg.hpp"
+
+// The archive-api application: authentication, the route table and the handlers. See docs/api.md for the
+// routes and who may call them, and schemas/openapi.yaml for their contracts.
+namespace archive::api {
+
+struct ApiConfig {
+  std::int64_t max_upload_bytes = 20 * 1024 * 1024;  // R2: the archive PDF
+  std::int64_t max_json_bytes = 1024 * 1024;
+  int upload_window_days = 30;                           // R3
+  member::ValidationConfig validation;                   // the member rules (R1 date, R9 layout), key "member"
+  int list_limit = 100;                                  // rows per list response
+  std::chrono::milliseconds rollup_fold_interval{2000};  // api/rollup.hpp
+  int rollup_fold_batch = 50'000;
+
+  static ApiConfig From(config::Section& section);
+};
+
+// A fixed set of database connections shared by the server threads. Thread-safe.
+class DbPool {
+ public:
+  DbPool(const std::string& url, int size);
+
+  // A connection held until the lease is destroyed; waits while all are lent out.
+  class Lease {
+   public:
+    Lease(DbPool& pool, std::unique_ptr<pg::Connection> connection)
+        : pool_(&pool), connection_(std::move(connection)) {}
+    ~Lease();
+    Lease(Lease&&) = default;
+    pg::Connection& operator*() { return *connection_; }
+    pg::Connection* operator->() { return connection_.get(); }
+
+   private:
+    DbPool* pool_;
+    std::unique_ptr<pg::Connection> connection_;
+  };
+
+  Lease Acquire();
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<pg::Connection>> idle_;
+};
+
+// One call of a route: the request, the authenticated caller (empty for public routes), a database connection
+// and, for an upload route, the stored file.
+struct Call {
+  Request& request;
+  const Caller& caller;
+  pg::Connection& db;
+  const nlohmann::json& body;                  // the JSON object of a JSON route, else null
+  const std::optional<blob::BlobRef>& upload;  // the stored file of an upload route
+};
+
+class Api final : public Application {
+ public:
+  Api(ApiConfig config, DbPool& db, blob::Store& blobs, const Clock& clock);
+
+  const Router<Call>& router() const { return router_; }
+
+  Admission Admit(Request& request) override;
+  std::unique_ptr<blob::Writer> NewUpload() override;
+  Response Handle(Request& request, Admission& admission, const std::optional<blob::BlobRef>& upload) override;
+
+ private:
+  void AddRoutes();
+  void AddMemberRoutes();
+  void AddArchiveRoutes();
+  void AddApprovalRoutes();
+  void AddOrganizationRoutes();
+  void AddStatisticsRoutes();
+
+  ApiConfig config_;
+  DbPool& db_;
+  blob::Store& blobs_;
+  const Clock& clock_;
+  member::MemberTemplate layout_;
+  Router<Call> router_;
+};
+
+// Helpers shared by the handlers.
+
+// The path parameter name as a positive integer, or nullopt.
+std::optional<std::int64_t> IdParam(const Call& call, const std::string& name);
+// A query parameter, or nullopt when absent or empty.
+std::optional<std::string> QueryParam(const Call& call, const std::string& name);
+// A string field of the JSON body, or nullopt when absent, null or empty; a non-string sets bad.
+std::optional<std::string> TextField(const Call& call, const std::string& name, bool& bad);
+// 400 BAD_PARAMETER naming the parameter.
+Response BadParameter(std::string_view name, std::string_view why);
+Response NotFound(std::string_view code, std::string_view message);
+Response Forbidden();
+// One audit_log row for the caller's action.
+void Audit(pg::Tx& tx, const Call& call, std::string_view action, std::string_view object_type,
+           std::string_view object_id, std::optional<std::int64_t> member_id,
+           std::optional<std::string> from_state = {}, std::optional<std::string> to_state = {},
+           std::optional<std::string> reason = {}, const nlohmann::json& detail = nlohmann::json::object());
+
+}  // namespace archive::api

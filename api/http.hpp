@@ -1,0 +1,47 @@
+#pragma once
+
+#include <cstdint>
+#include <istream>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+// The request and response values that the HTTP server (server.hpp) hands to the application and back. They
+// carry no Beast types, so handlers and their tests need no sockets.
+namespace archive::api {
+
+struct Request {
+  std::string method;                         // "GET", "POST", ...
+  std::string path;                           // the target without its query, e.g. "/v1/members/7"
+  std::map<std::string, std::string> query;   // decoded query parameters; a repeated name keeps the last
+  std::map<std::string, std::string> params;  // path parameters of the matched route, e.g. {"id", "7"}
+  std::string authorization;                  // the Authorization header
+  std::string content_type;
+  std::string body;  // JSON routes only; an upload's bytes go to the blob store instead
+  std::string remote_addr;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json; charset=utf-8";
+  std::string body;
+  // When set, the body is streamed from here instead (a download), file_size bytes long.
+  std::unique_ptr<std::istream> file;
+  std::int64_t file_size = 0;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+Response Json(int status, const nlohmann::json& body);
+
+// The error body of every failure: {"code": "<stable English code>", "message": "<Chinese for the user>"}.
+Response Error(int status, std::string_view code, std::string_view message);
+
+// Splits "a=1&b=%E5%9B%A2" into decoded pairs. Returns false when an escape is malformed.
+bool ParseQuery(std::string_view text, std::map<std::string, std::string>& out);
+
+}  // namespace archive::api

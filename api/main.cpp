@@ -1,0 +1,34 @@
+#include "api/app.hpp"
+#include "api/rollup.hpp"
+#include "api/server.hpp"
+#include "common/base/clock.hpp"
+#include "common/base/signals.hpp"
+#include "common/blob/blob.hpp"
+#include "common/config/config.hpp"
+#include "common/log/log.hpp"
+
+// archive-api [CONFIG.json]: the HTTP API (docs/api.md). Sections "server" (api/server.hpp) and "api"
+// (api/app.hpp); ARCHIVE_DB_URL and ARCHIVE_BLOB_ROOT from the environment.
+int main(int argc, char** argv) {
+  using namespace archive;
+  StopSignals signals;
+  log::SetupFromEnvironment();
+  return log::RunMain("archive-api", [&] {
+    auto settings = config::Load(argc > 1 ? argv[1] : "");
+    auto server_section = settings.Child("server");
+    const auto server_config = api::ServerConfig::From(server_section);
+    auto api_section = settings.Child("api");
+    auto api_config = api::ApiConfig::From(api_section);
+    settings.RejectUnknown();
+    const std::string db_url = config::RequireEnv("ARCHIVE_DB_URL");
+    api::DbPool db(db_url, server_config.threads);
+    api::RollupFolder folder(db_url, api_config.rollup_fold_interval, api_config.rollup_fold_batch);
+    blob::FileStore blobs(config::RequireEnv("ARCHIVE_BLOB_ROOT"));
+    SystemClock clock;
+    api::Api app(std::move(api_config), db, blobs, clock);
+    api::Server server(server_config, app);
+    signals.OnStop([&] { server.Stop(); });
+    server.Run();
+    return 0;
+  });
+}

@@ -1,0 +1,339 @@
+#include "api/server.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <limits>
+#include <mutex>
+
+#include <fmt/format.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "common/base/errors.hpp"
+#include "common/log/log.hpp"
+
+namespace archive::api {
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+
+namespace {
+
+constexpr std::size_t kChunk = 64 * 1024;
+
+std::shared_ptr<spdlog::logger> Log() {
+  static const auto logger = log::Get("http");
+  return logger;
+}
+
+bool IsHttpParseError(const beast::error_code& ec) {
+  return ec.category() == make_error_code(http::error::bad_target).category();
+}
+
+Response Unavailable() {
+  return Error(503, "UNAVAILABLE", "服务暂时不可用，请稍后重试");
+}
+
+Response Internal() {
+  return Error(500, "INTERNAL", "服务内部错误，请稍后重试或联系管理员");
+}
+
+// Runs one application call; an escaping exception becomes the response the client gets instead.
+template <typename F>
+std::optional<Response> Failure(std::string_view what, const Request& request, F&& fn) {
+  try {
+    fn();
+    return std::nullopt;
+  } catch (const archive::Unavailable& e) {
+    Log()->warn("{} {} {}: a dependency is unavailable, answering 503: {}", what, request.method, request.path,
+                e.what());
+    return Unavailable();
+  } catch (const std::exception& e) {
+    Log()->error("{} {} {}: failed, answering 500: {}", what, request.method, request.path, e.what());
+    return Internal();
+  }
+}
+
+}  // namespace
+
+ServerConfig ServerConfig::From(config::Section& section) {
+  ServerConfig c;
+  section.Read("address", c.address);
+  section.Read("port", c.port);
+  section.Read("threads", c.threads);
+  section.Read("header_limit_bytes", c.header_limit_bytes);
+  section.Read("header_timeout_ms", c.header_timeout);
+  section.Read("body_timeout_ms", c.body_timeout);
+  section.Read("write_timeout_ms", c.write_timeout);
+  section.Read("idle_timeout_ms", c.idle_timeout);
+  section.RejectUnknown();
+  if (c.threads < 1) throw config::Error(fmt::format("{}.threads must be at least 1", section.path()));
+  return c;
+}
+
+struct Server::Impl {
+  Impl(ServerConfig c, Application& a) : config(std::move(c)), app(a), acceptor(io) {}
+
+  net::awaitable<void> Accept();
+  net::awaitable<void> Session(tcp::socket socket);
+  net::awaitable<bool> Write(beast::tcp_stream& stream, Response& response, bool keep_alive);
+
+  ServerConfig config;
+  Application& app;
+  net::io_context io;
+  tcp::acceptor acceptor;
+  std::vector<std::thread> threads;
+  std::mutex mutex;
+  std::condition_variable stopped_cv;
+  bool stopped = false;
+  bool joined = false;
+};
+
+net::awaitable<void> Server::Impl::Accept() {
+  for (;;) {
+    beast::error_code ec;
+    tcp::socket socket = co_await acceptor.async_accept(net::redirect_error(net::use_awaitable, ec));
+    if (ec == net::error::operation_aborted || !acceptor.is_open()) co_return;
+    if (ec) {
+      Log()->warn("accept on port {} failed: {}", acceptor.local_endpoint().port(), ec.message());
+      continue;
+    }
+    net::co_spawn(io, Session(std::move(socket)), net::detached);
+  }
+}
+
+net::awaitable<bool> Server::Impl::Write(beast::tcp_stream& stream, Response& response, bool keep_alive) {
+  beast::error_code ec;
+  stream.expires_after(config.write_timeout);
+  if (!response.file) {
+    http::response<http::string_body> out{static_cast<http::status>(response.status), 11};
+    out.set(http::field::content_type, response.content_type);
+    for (const auto& [name, value] : response.headers) out.set(name, value);
+    out.keep_alive(keep_alive);
+    out.body() = std::move(response.body);
+    out.prepare_payload();
+    co_await http::async_write(stream, out, net::redirect_error(net::use_awaitable, ec));
+    co_return !ec;
+  }
+  http::response<http::buffer_body> out{static_cast<http::status>(response.status), 11};
+  out.set(http::field::content_type, response.content_type);
+  for (const auto& [name, value] : response.headers) out.set(name, value);
+  out.keep_alive(keep_alive);
+  out.content_length(static_cast<std::uint64_t>(response.file_size));
+  out.body().data = nullptr;
+  out.body().more = true;
+  http::response_serializer<http::buffer_body> serializer{out};
+  co_await http::async_write_header(stream, serializer, net::redirect_error(net::use_awaitable, ec));
+  if (ec) co_return false;
+  std::vector<char> chunk(kChunk);
+  std::int64_t left = response.file_size;
+  while (left > 0) {
+    response.file->read(chunk.data(), static_cast<std::streamsize>(std::min<std::int64_t>(left, kChunk)));
+    const auto n = response.file->gcount();
+    if (n <= 0) {
+      Log()->error("download of {} bytes ended early with {} bytes left: the blob store file is shorter than its row",
+                   response.file_size, left);
+      co_return false;
+    }
+    left -= n;
+    out.body().data = chunk.data();
+    out.body().size = static_cast<std::size_t>(n);
+    out.body().more = left > 0;
+    co_await http::async_write(stream, serializer, net::redirect_error(net::use_awaitable, ec));
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) co_return false;
+  }
+  co_return true;
+}
+
+net::awaitable<void> Server::Impl::Session(tcp::socket socket) {
+  beast::error_code ec;
+  const auto remote = socket.remote_endpoint(ec);
+  const std::string remote_addr = ec ? std::string() : remote.address().to_string();
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer(static_cast<std::size_t>(config.header_limit_bytes) + kChunk);
+  std::vector<char> chunk(kChunk);
+  bool first = true;
+  for (;;) {
+    http::request_parser<http::buffer_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(config.header_limit_bytes));
+    // The Admission's limit applies, per route. (Boost 1.74 reads boost::none here as a limit of 0.)
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+    stream.expires_after(first ? config.header_timeout : config.idle_timeout);
+    first = false;
+    co_await http::async_read_header(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
+    if (ec == http::error::need_buffer && parser.is_header_done()) ec = {};  // body bytes came with the head
+    if (ec) {
+      Response error;
+      if (ec == http::error::header_limit || ec == beast::error_code(net::error::no_buffer_space)) {
+        error = Error(431, "HEADER_TOO_LARGE", "请求头过大");
+      } else if (IsHttpParseError(ec) && ec != http::error::end_of_stream && ec != http::error::partial_message) {
+        Log()->info("malformed request head from {}: {}", remote_addr, ec.message());
+        error = Error(400, "BAD_REQUEST", "请求格式错误");
+      } else {
+        break;  // closed, reset or timed out: nobody to answer
+      }
+      co_await Write(stream, error, false);
+      break;
+    }
+    stream.expires_after(config.body_timeout);
+    auto& head = parser.get();
+    Request request;
+    request.method = std::string(head.method_string());
+    const std::string_view target(head.target().data(), head.target().size());
+    const auto question = target.find('?');
+    request.path = std::string(target.substr(0, question));
+    request.authorization = std::string(head[http::field::authorization]);
+    request.content_type = std::string(head[http::field::content_type]);
+    request.remote_addr = remote_addr;
+    const bool keep_alive = head.keep_alive();
+
+    std::optional<Response> early;
+    Admission admission;
+    if (question != std::string_view::npos && !ParseQuery(target.substr(question + 1), request.query)) {
+      early = Error(400, "BAD_PARAMETER", "查询参数编码错误");
+    } else {
+      early = Failure("admit", request, [&] { admission = app.Admit(request); });
+      if (!early && admission.reject) early = std::move(admission.reject);
+    }
+    if (!early && admission.body == BodyKind::kNone && !parser.is_done()) {
+      early = Error(400, "BODY_NOT_ALLOWED", "该接口不接受请求体");
+    }
+    const auto declared = parser.content_length();
+    if (!early && declared && static_cast<std::int64_t>(*declared) > admission.body_limit) {
+      early = std::move(admission.too_large);
+    }
+    if (early) {
+      // The body (if any) is not read, so the connection cannot carry another request.
+      const bool keep = keep_alive && parser.is_done();
+      if (!co_await Write(stream, *early, keep) || !keep) break;
+      continue;
+    }
+
+    if (!parser.is_done() && beast::iequals(head[http::field::expect], "100-continue")) {
+      http::response<http::empty_body> go_on{http::status::continue_, 11};
+      co_await http::async_write(stream, go_on, net::redirect_error(net::use_awaitable, ec));
+      if (ec) break;
+    }
+
+    std::unique_ptr<blob::Writer> writer;
+    std::optional<Response> body_error;
+    const bool upload = admission.body == BodyKind::kUpload;
+    if (upload) {
+      body_error = Failure("upload", request, [&] { writer = app.NewUpload(); });
+    }
+    std::string prefix;
+    std::int64_t total = 0;
+    while (!body_error && !parser.is_done()) {
+      parser.get().body().data = chunk.data();
+      parser.get().body().size = chunk.size();
+      co_await http::async_read(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
+      if (ec == http::error::need_buffer) ec = {};
+      if (ec) break;
+      const std::size_t n = chunk.size() - parser.get().body().size;
+      total += static_cast<std::int64_t>(n);
+      if (total > admission.body_limit) {
+        body_error = std::move(admission.too_large);
+        break;
+      }
+      std::string_view bytes(chunk.data(), n);
+      if (!upload) {
+        request.body.append(bytes);
+        continue;
+      }
+      if (prefix.size() < admission.required_prefix.size()) {
+        prefix.append(bytes.substr(0, admission.required_prefix.size() - prefix.size()));
+        if (admission.required_prefix.compare(0, prefix.size(), prefix) != 0) {
+          body_error = std::move(admission.wrong_content);
+          break;
+        }
+      }
+      body_error = Failure("upload", request, [&] { writer->Write(bytes); });
+    }
+    if (ec) {
+      if (!IsHttpParseError(ec) || ec == http::error::partial_message) break;
+      Log()->info("{} {}: malformed body: {}", request.method, request.path, ec.message());
+      body_error = Error(400, "BAD_REQUEST", "请求格式错误");
+    }
+    if (!body_error && upload && prefix.size() < admission.required_prefix.size()) {
+      body_error = std::move(admission.wrong_content);
+    }
+    if (body_error) {
+      co_await Write(stream, *body_error, false);
+      break;
+    }
+
+    std::optional<blob::BlobRef> ref;
+    Response response;
+    if (auto failed = Failure("handle", request, [&] {
+          if (writer) ref = writer->Commit();
+          response = app.Handle(request, admission, ref);
+        })) {
+      response = std::move(*failed);
+    }
+    if (!co_await Write(stream, response, keep_alive) || !keep_alive) break;
+  }
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+Server::Server(ServerConfig config, Application& app) : impl_(std::make_unique<Impl>(std::move(config), app)) {
+  const tcp::endpoint endpoint(net::ip::make_address(impl_->config.address),
+                               static_cast<unsigned short>(impl_->config.port));
+  impl_->acceptor.open(endpoint.protocol());
+  impl_->acceptor.set_option(net::socket_base::reuse_address(true));
+  beast::error_code ec;
+  impl_->acceptor.bind(endpoint, ec);
+  if (ec) {
+    throw std::system_error(ec, fmt::format("archive-api cannot listen on {}:{} (change server.address or server.port)",
+                                            impl_->config.address, impl_->config.port));
+  }
+  impl_->acceptor.listen(net::socket_base::max_listen_connections);
+}
+
+Server::~Server() {
+  Stop();
+}
+
+int Server::port() const {
+  return impl_->acceptor.local_endpoint().port();
+}
+
+void Server::Start() {
+  net::co_spawn(impl_->io, impl_->Accept(), net::detached);
+  for (int i = 0; i < impl_->config.threads; ++i) {
+    impl_->threads.emplace_back([this] { impl_->io.run(); });
+  }
+  Log()->info("archive-api listening on {}:{} with {} threads", impl_->config.address, port(), impl_->config.threads);
+}
+
+void Server::Run() {
+  Start();
+  std::unique_lock lock(impl_->mutex);
+  impl_->stopped_cv.wait(lock, [&] { return impl_->joined; });
+}
+
+void Server::Stop() {
+  std::lock_guard lock(impl_->mutex);
+  if (impl_->stopped) return;
+  impl_->stopped = true;
+  net::post(impl_->io, [this] {
+    beast::error_code ignored;
+    impl_->acceptor.close(ignored);
+  });
+  impl_->io.stop();
+  for (auto& t : impl_->threads) {
+    if (t.joinable()) t.join();
+  }
+  impl_->joined = true;
+  impl_->stopped_cv.notify_all();
+}
+
+}  // namespace archive::api
