@@ -24,6 +24,7 @@
 #include "common/pg/pg.hpp"
 #include "common/sheet/sheet.hpp"
 #include "tools/archivectl/args.hpp"
+#include "tools/archivectl/ops.hpp"
 #include "workers/import/importer.hpp"
 #include "workers/import/report.hpp"
 
@@ -46,6 +47,17 @@ Batch import of members (R11)
                                         import a template file into an organization and print the result; with
                                         --queue the import worker does it (import.requested), as for an upload
   import replay BATCH                   queue a batch that failed again (import.requested through the outbox)
+Operations (docs/runbook.md)
+  dlq list [FILTERS] [--status DEAD|REPLAYED|RESOLVED|all] [--limit 100] [--json]
+                                        dead letters; FILTERS: --topic T --code C --consumer G --member ID
+                                        --batch ID --since TIME --until TIME (TIME: 2026-11-27T08:00Z or 24h, 7d)
+  dlq show ID [--json]                  the error, the attempts and the original event
+  dlq replay [ID...|FILTERS] [--dry-run] [--max-replays 3] [--reason TEXT]
+                                        re-publish to the original topic, once; --dry-run prints the reasons
+  batch list [--status S] [--org CODE] [--since TIME] [--limit 50] [--json]
+  batch show BATCH [--json]             import batch progress, result and dead letters
+  batch replay BATCH                    queue the batch again (the same as import replay)
+  trace --member ID [--json]            where is my upload? everything about one member, in time order
 Organizations and access
   org add --code C --name N --kind K [--parent CODE]
                                         kinds: leading_body committee working_committee general_branch branch
@@ -443,6 +455,9 @@ int Run(const std::vector<std::string>& words, std::ostream& out, std::ostream& 
     if (command == "import") return Import(args, out);
     if (command == "user") return User(args, out);
     if (command == "token") return Token(args, out);
+    if (command == "dlq") return Dlq(args, out, err);
+    if (command == "batch") return Batch(args, out, err);
+    if (command == "trace") return Trace(args, out, err);
     throw UsageError("unknown command " + command);
   } catch (const UsageError& e) {
     fmt::print(err, "archivectl: {}\n\n{}", e.what(), kUsageText);
