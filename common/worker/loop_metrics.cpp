@@ -11,15 +11,15 @@ LoopMetrics::Topic& LoopMetrics::ForTopic(const std::string& topic) {
   return topics_
       .try_emplace(
           topic,
-          Topic{registry_.GetCounter("archive_messages_consumed_total", "Messages polled from Kafka.", labels),
-                registry_.GetCounter("archive_messages_done_total", "Messages handled whose transaction committed.",
-                                     labels),
-                registry_.GetCounter("archive_messages_duplicate_total", "Redelivered messages the inbox skipped.",
-                                     labels),
-                registry_.GetCounter("archive_messages_retried_total",
-                                     "Messages handed back to wait: a Retry outcome or a thrown attempt.", labels),
-                registry_.GetHistogram("archive_handler_duration_seconds", "Time inside the handler, per message.",
-                                       labels)})
+          Topic{
+              registry_.GetCounter("archive_messages_consumed_total", "Messages polled from Kafka.", labels),
+              registry_.GetCounter("archive_messages_done_total", "Messages handled whose transaction committed.",
+                                   labels),
+              registry_.GetCounter("archive_messages_duplicate_total", "Redelivered messages the inbox skipped.",
+                                   labels),
+              registry_.GetCounter("archive_messages_retried_total",
+                                   "Messages handed back to wait: a Retry outcome or a thrown attempt.", labels),
+              registry_.GetHistogram("archive_handler_duration_seconds", "Time inside the handler, per call.", labels)})
       .first->second;
 }
 

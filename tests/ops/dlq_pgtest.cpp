@@ -140,9 +140,11 @@ TEST_F(OpsCommandsTest, TracesAMemberInTimeOrderWithoutTheFullIdNumber) {
   const std::string id_card = testing::MakeIdCard("20080101", "123");
   db_.InTransaction([&](pg::Tx& tx) {
     tx.ExecScript(
-        "INSERT INTO members (org_id, name, id_card, joined_on, archive_status, created_at) "
+        "INSERT INTO members (org_id, name, id_card, dev_number, joined_on, archive_status, created_at) "
         "SELECT id, '张三', '" +
-        id_card + "', '2024-09-01', 'NOT_UPLOADED', '2024-09-01T00:00:00Z' FROM organizations WHERE code = 'T'");
+        id_card +
+        "', '202400000001', '2024-09-01', 'NOT_UPLOADED', '2024-09-01T00:00:00Z' FROM organizations "
+        "WHERE code = 'T'");
   });
   const auto member_id = std::to_string(Count("SELECT id FROM members"));
   DeadLetter("e1", "archive.uploaded", member_id, "BAD_PAYLOAD");
@@ -159,6 +161,11 @@ TEST_F(OpsCommandsTest, TracesAMemberInTimeOrderWithoutTheFullIdNumber) {
   EXPECT_LT(created, dead) << "not in time order";
   EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE action = 'member.trace' AND member_id = " + member_id), 1);
   EXPECT_EQ(Ctl({"trace", "--member", "999999"}), kFailed);
+  EXPECT_EQ(Ctl({"trace", "--member", "11010520080101123X"}), kFailed) << err_.str();
+  EXPECT_THAT(err_.str(), Not(HasSubstr("11010520080101123X")));
+  ASSERT_EQ(Ctl({"trace", "--member", "202400000001", "--json"}), kOk) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("\"member_id\": " + member_id));
+  ASSERT_EQ(Ctl({"trace", "--member", member_id}), kOk) << err_.str();
 }
 
 TEST_F(OpsCommandsTest, ListsAndShowsImportBatches) {

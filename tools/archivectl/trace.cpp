@@ -17,9 +17,13 @@ int Trace(const Args& args, std::ostream& out, std::ostream& err) {
   const std::string wanted = args.Require("member");
   auto db = ops::Database();
   return db.InTransaction([&](pg::Tx& tx) {
-    const auto member = tx.Run("ops_trace_member", wanted);
+    const bool short_number =
+        !wanted.empty() && wanted.size() <= 11 && wanted.find_first_not_of("0123456789") == std::string::npos;
+    const auto member = tx.Run("ops_trace_member",
+                               short_number ? std::optional<std::int64_t>(std::stoll(wanted)) : std::nullopt, wanted);
     if (member.empty()) {
-      fmt::print(err, "archivectl: no member with id, development number or ID card number {}\n", MaskIdCard(wanted));
+      fmt::print(err, "archivectl: no member with id, development number or ID card number {}\n",
+                 wanted.size() == 18 ? MaskIdCard(wanted) : wanted);
       return static_cast<int>(kFailed);
     }
     const std::int64_t member_id = member.Int(0, 0);
