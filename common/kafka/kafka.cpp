@@ -279,6 +279,27 @@ void Consumer::ResumeAll() {
   impl_->SetPaused(false);
 }
 
+std::vector<Consumer::PartitionPosition> Consumer::Positions() const {
+  rd_kafka_topic_partition_list_t* raw = nullptr;
+  if (rd_kafka_assignment(impl_->rk.get(), &raw) != RD_KAFKA_RESP_ERR_NO_ERROR || raw == nullptr) return {};
+  const PartitionList parts(raw);
+  rd_kafka_position(impl_->rk.get(), parts.get());
+  std::vector<PartitionPosition> out;
+  for (int i = 0; i < parts->cnt; ++i) {
+    const auto& tp = parts->elems[i];
+    if (tp.offset < 0) continue;
+    std::int64_t low = 0;
+    std::int64_t high = 0;
+    if (rd_kafka_get_watermark_offsets(impl_->rk.get(), tp.topic, tp.partition, &low, &high) !=
+            RD_KAFKA_RESP_ERR_NO_ERROR ||
+        high < 0) {
+      continue;
+    }
+    out.push_back({{tp.topic, tp.partition}, tp.offset, high});
+  }
+  return out;
+}
+
 bool Consumer::Fatal() const {
   char reason[512];
   return rd_kafka_fatal_error(impl_->rk.get(), reason, sizeof reason) != RD_KAFKA_RESP_ERR_NO_ERROR;

@@ -100,6 +100,17 @@ class Consumer {
   // Leaves the group cleanly. Called by the destructor if not called before.
   void Close();
 
+  // Per assigned partition: the high watermark against this consumer's position (the next offset it
+  // will read), from what librdkafka has cached from fetch responses; no broker round trip. A partition
+  // with no position yet is left out. Cheap enough to call between batches.
+  struct PartitionPosition {
+    TopicPartition partition;
+    std::int64_t position = 0;
+    std::int64_t end = 0;  // the high watermark
+    std::int64_t lag() const { return end > position ? end - position : 0; }
+  };
+  std::vector<PartitionPosition> Positions() const;
+
   const std::string& group_id() const { return group_id_; }
 
  private:

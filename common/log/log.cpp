@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <mutex>
+#include <utility>
 
 #include <fmt/chrono.h>
 #include <spdlog/pattern_formatter.h>
@@ -40,6 +41,16 @@ void AppendJsonString(std::string_view s, spdlog::memory_buf_t& out) {
   out.push_back('"');
 }
 
+struct Context {
+  std::string event_id;
+  std::string trace_id;
+};
+
+Context& ThreadContext() {
+  thread_local Context context;
+  return context;
+}
+
 class JsonFormatter final : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
@@ -51,9 +62,31 @@ class JsonFormatter final : public spdlog::formatter {
     AppendJsonString(std::string_view(msg.logger_name.data(), msg.logger_name.size()), dest);
     dest.append(std::string_view(R"(,"msg":)"));
     AppendJsonString(std::string_view(msg.payload.data(), msg.payload.size()), dest);
+    const auto& context = ThreadContext();
+    if (!context.event_id.empty()) {
+      dest.append(std::string_view(R"(,"event_id":)"));
+      AppendJsonString(context.event_id, dest);
+    }
+    if (!context.trace_id.empty()) {
+      dest.append(std::string_view(R"(,"trace_id":)"));
+      AppendJsonString(context.trace_id, dest);
+    }
     dest.append(std::string_view("}\n"));
   }
   std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<JsonFormatter>(); }
+};
+
+// %* in the text pattern: " [event <id> trace <id>]" while a ScopedContext is active, else nothing.
+class ContextFlag final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg&, const std::tm&, spdlog::memory_buf_t& dest) override {
+    const auto& context = ThreadContext();
+    if (context.event_id.empty() && context.trace_id.empty()) return;
+    fmt::format_to(std::back_inserter(dest), " [event {}", context.event_id.empty() ? "-" : context.event_id);
+    if (!context.trace_id.empty()) fmt::format_to(std::back_inserter(dest), " trace {}", context.trace_id);
+    dest.push_back(']');
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<ContextFlag>(); }
 };
 
 std::mutex& RegistryMutex() {
@@ -63,11 +96,29 @@ std::mutex& RegistryMutex() {
 
 }  // namespace
 
+ScopedContext::ScopedContext(std::string event_id, std::string trace_id)
+    : outer_event_id_(std::exchange(ThreadContext().event_id, std::move(event_id))),
+      outer_trace_id_(std::exchange(ThreadContext().trace_id, std::move(trace_id))) {}
+
+ScopedContext::~ScopedContext() {
+  ThreadContext().event_id = std::move(outer_event_id_);
+  ThreadContext().trace_id = std::move(outer_trace_id_);
+}
+
+const std::string& ScopedContext::EventId() {
+  return ThreadContext().event_id;
+}
+const std::string& ScopedContext::TraceId() {
+  return ThreadContext().trace_id;
+}
+
 void Setup(Format format, spdlog::level::level_enum level) {
   if (format == Format::kJson) {
     spdlog::set_formatter(std::make_unique<JsonFormatter>());
   } else {
-    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ [%n] %v");
+    auto formatter = std::make_unique<spdlog::pattern_formatter>();
+    formatter->add_flag<ContextFlag>('*').set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ [%n] %v%*");
+    spdlog::set_formatter(std::move(formatter));
   }
   spdlog::set_level(level);
 }

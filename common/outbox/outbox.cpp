@@ -2,9 +2,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/log/log.hpp"
+
 namespace archive::outbox {
 
 void Enqueue(pg::Tx& tx, std::string_view topic, const events::Envelope& event) {
+  if (event.trace_id.empty() && !log::ScopedContext::TraceId().empty()) {
+    events::Envelope traced = event;
+    traced.trace_id = log::ScopedContext::TraceId();
+    EnqueueRaw(tx, topic, traced.key, traced.id, events::Serialize(traced), {});
+    return;
+  }
   EnqueueRaw(tx, topic, event.key, event.id, events::Serialize(event), {});
 }
 

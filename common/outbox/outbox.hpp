@@ -10,7 +10,9 @@
 // as the change, and the Relay publishes it after commit. No dual writes.
 namespace archive::outbox {
 
-// Adds the event to the outbox of tx's transaction, keyed by event.key.
+// Adds the event to the outbox of tx's transaction, keyed by event.key. An event without a trace_id takes the
+// one of the event being handled on this thread (log::ScopedContext, set by the consumer loop), so a trace id
+// given at the API follows every event that follows from it.
 void Enqueue(pg::Tx& tx, std::string_view topic, const events::Envelope& event);
 
 // Like Enqueue, but queued with pg::Tx::Append: all the events queued before the next Run or Commit

@@ -11,6 +11,8 @@ namespace archive::outbox {
 namespace {
 
 constexpr std::string_view kRelayLock = "outbox-relay";
+// How often the leader counts the outbox for the backlog gauges (a count(*) over the waiting rows).
+constexpr std::chrono::seconds kBacklogInterval{5};
 
 }  // namespace
 
@@ -26,7 +28,34 @@ RelayConfig RelayConfig::From(config::Section& section) {
 }
 
 Relay::Relay(RelayConfig config, pg::Connection& db, kafka::Producer& producer)
-    : config_(config), db_(db), producer_(producer) {}
+    : Relay(config, db, producer, std::make_unique<metrics::Registry>(), nullptr) {}
+
+Relay::Relay(RelayConfig config, pg::Connection& db, kafka::Producer& producer, metrics::Registry& metrics)
+    : Relay(config, db, producer, nullptr, &metrics) {}
+
+Relay::Relay(RelayConfig config, pg::Connection& db, kafka::Producer& producer, std::unique_ptr<metrics::Registry> own,
+             metrics::Registry* shared)
+    : config_(config),
+      db_(db),
+      producer_(producer),
+      own_registry_(std::move(own)),
+      backlog_((shared != nullptr ? *shared : *own_registry_)
+                   .GetGauge("archive_outbox_backlog", "Outbox rows waiting to be published (counted by the leader).")),
+      oldest_((shared != nullptr ? *shared : *own_registry_)
+                  .GetGauge("archive_outbox_oldest_seconds", "Age of the oldest outbox row waiting.")),
+      published_((shared != nullptr ? *shared : *own_registry_)
+                     .GetCounter("archive_outbox_published_total", "Events the relay published to Kafka.")) {}
+
+void Relay::ReportBacklog() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - backlog_reported_ < kBacklogInterval) return;
+  backlog_reported_ = now;
+  pg::Tx tx = db_.Begin();
+  const pg::Result row = tx.Run("status_outbox");
+  tx.Commit();
+  backlog_.Set(static_cast<double>(row.Int(0, 0)));
+  oldest_.Set(static_cast<double>(row.Int(0, 1)));
+}
 
 std::size_t Relay::PublishOnce() {
   pg::Tx tx = db_.Begin();
@@ -44,7 +73,13 @@ std::size_t Relay::PublishOnce() {
   producer_.Flush(config_.delivery_timeout);
   tx.Run("outbox_delete", ids);
   tx.Commit();
+  published_.Inc(static_cast<double>(ids.size()));
   return ids.size();
+}
+
+metrics::Readiness Relay::Readiness() const {
+  if (in_outage_) return {false, "waiting for the database or the broker (see the warn logs)"};
+  return {};
 }
 
 void Relay::Run() {
@@ -61,9 +96,12 @@ void Relay::Run() {
         }
         logger->info("this relay now publishes the outbox");
       }
+      ReportBacklog();
       if (PublishOnce() == 0) db_.WaitForNotification("outbox", config_.idle_wait);
       backoff.Reset();
+      in_outage_ = false;
     } catch (const archive::Unavailable& e) {
+      in_outage_ = true;
       leader = false;  // a lost session also lost the lock
       db_.Reset();
       const auto delay = backoff.Next();

@@ -3,9 +3,12 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <memory>
 
 #include "common/config/config.hpp"
 #include "common/kafka/kafka.hpp"
+#include "common/metrics/endpoint.hpp"
+#include "common/metrics/metrics.hpp"
 #include "common/pg/pg.hpp"
 
 namespace archive::outbox {
@@ -26,18 +29,35 @@ struct RelayConfig {
 class Relay {
  public:
   Relay(RelayConfig config, pg::Connection& db, kafka::Producer& producer);
+  // The same, exporting archive_outbox_backlog (rows waiting), archive_outbox_oldest_seconds and
+  // archive_outbox_published_total into metrics, which must outlive the relay. The backlog is counted
+  // every few seconds by the leader, so a standby reads as 0.
+  Relay(RelayConfig config, pg::Connection& db, kafka::Producer& producer, metrics::Registry& metrics);
 
   void Run();
   void Stop() { stopping_ = true; }
+  // For /readyz: not ready while the database or the broker is down (in back-off). A standby is ready.
+  // Thread-safe.
+  metrics::Readiness Readiness() const;
 
   // One batch: returns how many events were published. Throws archive::Unavailable.
   std::size_t PublishOnce();
 
  private:
+  Relay(RelayConfig config, pg::Connection& db, kafka::Producer& producer, std::unique_ptr<metrics::Registry> own,
+        metrics::Registry* shared);
+  void ReportBacklog();
+
   RelayConfig config_;
   pg::Connection& db_;
   kafka::Producer& producer_;
+  std::unique_ptr<metrics::Registry> own_registry_;  // when no metrics were given: counted, never served
+  metrics::Gauge& backlog_;
+  metrics::Gauge& oldest_;
+  metrics::Counter& published_;
+  std::chrono::steady_clock::time_point backlog_reported_{};
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> in_outage_{false};
 };
 
 }  // namespace archive::outbox

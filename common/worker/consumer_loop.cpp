@@ -8,6 +8,12 @@
 #include "common/log/log.hpp"
 
 namespace archive::worker {
+namespace {
+
+// How often the lag gauges are refreshed from the consumer's cached watermarks.
+constexpr std::chrono::seconds kLagInterval{5};
+
+}  // namespace
 
 LoopConfig LoopConfig::From(config::Section& section, LoopConfig c) {
   section.Read("group", c.group);
@@ -27,15 +33,28 @@ LoopConfig LoopConfig::From(config::Section& section, LoopConfig c) {
 
 ConsumerLoop::ConsumerLoop(LoopConfig config, ConsumerFactory make_consumer, pg::Connection& db, Handler& handler,
                            const events::Registry& registry)
+    : ConsumerLoop(std::move(config), std::move(make_consumer), db, handler, registry,
+                   std::make_unique<metrics::Registry>(), nullptr) {}
+
+ConsumerLoop::ConsumerLoop(LoopConfig config, ConsumerFactory make_consumer, pg::Connection& db, Handler& handler,
+                           const events::Registry& registry, metrics::Registry& metrics)
+    : ConsumerLoop(std::move(config), std::move(make_consumer), db, handler, registry, nullptr, &metrics) {}
+
+ConsumerLoop::ConsumerLoop(LoopConfig config, ConsumerFactory make_consumer, pg::Connection& db, Handler& handler,
+                           const events::Registry& registry, std::unique_ptr<metrics::Registry> own,
+                           metrics::Registry* shared)
     : config_(std::move(config)),
       make_consumer_(std::move(make_consumer)),
       registry_(registry),
+      own_registry_(std::move(own)),
+      metrics_(shared != nullptr ? *shared : *own_registry_, config_.group),
       processor_(ProcessorConfig{config_.group, config_.dead_letter_topic, config_.max_attempts, config_.retry_initial,
                                  config_.retry_max},
-                 db, handler) {}
+                 db, handler, metrics_) {}
 
 void ConsumerLoop::FillBatch(std::vector<Item>& batch) {
   const auto want = static_cast<std::size_t>(config_.max_batch);
+  const auto before = batch.size();
   while (batch.size() < want && !pending_.empty()) {
     batch.push_back(MakeItem(std::move(pending_.front()), registry_));
     pending_.pop_front();
@@ -46,6 +65,12 @@ void ConsumerLoop::FillBatch(std::vector<Item>& batch) {
     if (!message) break;
     batch.push_back(MakeItem(std::move(*message), registry_));
     timeout = std::chrono::milliseconds(0);
+  }
+  for (std::size_t i = before; i < batch.size(); ++i) metrics_.ForTopic(batch[i].record.topic).consumed.Inc();
+  const auto now = std::chrono::steady_clock::now();
+  if (now - lag_reported_ >= kLagInterval) {
+    metrics_.SetLag(consumer_->Positions());
+    lag_reported_ = now;
   }
 }
 
@@ -84,12 +109,19 @@ void ConsumerLoop::CommitOffsets(std::span<const Item> done) {
   consumer_->Commit(next, kafka::Consumer::CommitMode::kAsync);
 }
 
+metrics::Readiness ConsumerLoop::Readiness() const {
+  if (!started_) return {false, "the Kafka consumer is starting"};
+  if (in_outage_) return {false, "waiting for the database or the broker (see the warn logs)"};
+  return {};
+}
+
 void ConsumerLoop::Run() {
   const auto logger = log::Get("worker");
   logger->info("{}: consuming {} topics", config_.group, config_.topics.size());
   Backoff outage(config_.retry_initial, config_.retry_max);
   std::vector<Item> batch;
   consumer_ = make_consumer_();
+  started_ = true;
   while (!stopping_) {
     FillBatch(batch);
     if (consumer_->Fatal()) {
@@ -112,9 +144,11 @@ void ConsumerLoop::Run() {
       const auto delay = outage.Next();
       logger->warn("{}: {} messages wait {} ms for infrastructure (attempt {}): {}", config_.group, batch.size(),
                    delay.count(), outage.attempts(), e.what());
+      in_outage_ = true;
       WaitPolling(delay);
       continue;
     }
+    in_outage_ = false;
     if (outage.attempts() > 0) logger->info("{}: infrastructure is back; resuming", config_.group);
     outage.Reset();
     CommitOffsets(std::span(batch).first(result.processed));

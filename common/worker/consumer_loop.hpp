@@ -12,6 +12,8 @@
 #include "common/config/config.hpp"
 #include "common/events/envelope.hpp"
 #include "common/kafka/kafka.hpp"
+#include "common/metrics/endpoint.hpp"
+#include "common/metrics/metrics.hpp"
 #include "common/pg/pg.hpp"
 #include "common/worker/handler.hpp"
 #include "common/worker/processor.hpp"
@@ -47,12 +49,21 @@ class ConsumerLoop {
 
   ConsumerLoop(LoopConfig config, ConsumerFactory make_consumer, pg::Connection& db, Handler& handler,
                const events::Registry& registry);
+  // The same, counting into metrics (see LoopMetrics for the names), which must outlive the loop. The
+  // constructor above counts into a registry of its own that nobody serves, so both run the same code.
+  ConsumerLoop(LoopConfig config, ConsumerFactory make_consumer, pg::Connection& db, Handler& handler,
+               const events::Registry& registry, metrics::Registry& metrics);
 
   void Run();
   void Stop() { stopping_ = true; }
   const Stats& stats() const { return processor_.stats(); }
+  // For /readyz: ready once the consumer exists and while the database is reachable (not in an outage
+  // back-off). Thread-safe.
+  metrics::Readiness Readiness() const;
 
  private:
+  ConsumerLoop(LoopConfig config, ConsumerFactory make_consumer, pg::Connection& db, Handler& handler,
+               const events::Registry& registry, std::unique_ptr<metrics::Registry> own, metrics::Registry* shared);
   void FillBatch(std::vector<Item>& batch);
   BatchResult RunPolling(std::span<Item> batch);
   void WaitPolling(std::chrono::milliseconds delay);
@@ -62,10 +73,15 @@ class ConsumerLoop {
   ConsumerFactory make_consumer_;
   std::unique_ptr<kafka::Consumer> consumer_;
   const events::Registry& registry_;
+  std::unique_ptr<metrics::Registry> own_registry_;
+  LoopMetrics metrics_;
+  std::chrono::steady_clock::time_point lag_reported_{};
   Processor processor_;
   std::deque<kafka::Message> pending_;                       // polled while paused, processed next
   std::map<kafka::TopicPartition, std::int64_t> committed_;  // committed asynchronously; synchronously at Stop
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> started_{false};
+  std::atomic<bool> in_outage_{false};
 };
 
 }  // namespace archive::worker

@@ -15,6 +15,11 @@ std::string KafkaKey(const kafka::Message& m) {
   return fmt::format("kafka:{}/{}/{}", m.topic, m.partition, m.offset);
 }
 
+std::string TraceId(const Item& item) {
+  const auto* event = std::get_if<events::Envelope>(&item.parsed);
+  return event != nullptr ? event->trace_id : std::string();
+}
+
 }  // namespace
 
 Item MakeItem(kafka::Message record, const events::Registry& registry) {
@@ -31,7 +36,15 @@ Item MakeItem(kafka::Message record, const events::Registry& registry) {
 }
 
 Processor::Processor(ProcessorConfig config, pg::Connection& db, Handler& handler)
-    : config_(std::move(config)), db_(db), handler_(handler) {}
+    : config_(std::move(config)),
+      db_(db),
+      handler_(handler),
+      own_registry_(std::make_unique<metrics::Registry>()),
+      own_metrics_(std::make_unique<LoopMetrics>(*own_registry_, config_.consumer)),
+      metrics_(*own_metrics_) {}
+
+Processor::Processor(ProcessorConfig config, pg::Connection& db, Handler& handler, LoopMetrics& metrics)
+    : config_(std::move(config)), db_(db), handler_(handler), metrics_(metrics) {}
 
 BatchResult Processor::Process(std::span<Item> batch) {
   for (;;) {
@@ -58,6 +71,7 @@ BatchResult Processor::Process(std::span<Item> batch) {
                            ? std::min(config_.retry_max, config_.retry_initial * (1 << std::min(item.attempts, 16)))
                            : failure->outcome.after();
     ++stats_.retries;
+    metrics_.ForTopic(item.record.topic).retried.Inc();
     log::Get("worker")->warn("{}: event {} on {}/{}@{} will be retried in {} ms: {}", config_.consumer, item.key,
                              item.record.topic, item.record.partition, item.record.offset, after.count(),
                              failure->outcome.reason());
@@ -89,26 +103,38 @@ std::optional<Processor::Failure> Processor::TryOnce(std::span<Item> batch) {
   std::int64_t done = 0;
   std::int64_t duplicates = 0;
   std::int64_t dead = 0;
+  // What to count once the transaction commits: the item and how it ended.
+  enum class Counted { kDone, kDuplicate, kDeadLettered };
+  std::vector<std::pair<const Item*, Counted>> counted;
+  counted.reserve(batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i) {
     Item& item = batch[i];
     const auto node = fresh.extract(item.key);
     if (node.empty()) {  // processed before, or earlier in this batch
       ++duplicates;
+      counted.emplace_back(&item, Counted::kDuplicate);
       continue;
     }
     if (item.dead_letter) {
-      DeadLetter(tx, item, *item.dead_letter);
+      const bool recorded = DeadLetter(tx, item, *item.dead_letter);
       ++dead;
+      counted.emplace_back(&item, recorded ? Counted::kDeadLettered : Counted::kDuplicate);
       continue;
     }
-    const Message message{item.record, std::get<events::Envelope>(item.parsed)};
+    const auto& event = std::get<events::Envelope>(item.parsed);
+    const Message message{item.record, event};
+    const log::ScopedContext context(event.id, event.trace_id);
+    auto& topic_metrics = metrics_.ForTopic(item.record.topic);
     std::optional<Failure> failure;
+    const auto started = std::chrono::steady_clock::now();
     try {
       Outcome outcome = handler_.Handle(message, tx);
+      topic_metrics.latency.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
       if (outcome.kind() != Outcome::Kind::kDone) failure = Failure{i, std::move(outcome), false};
     } catch (const archive::Unavailable&) {
       throw;
     } catch (const std::exception& e) {
+      topic_metrics.latency.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
       failure = Failure{i, Outcome::Retry(std::chrono::milliseconds(0), e.what()), true};
     }
     if (failure) {
@@ -116,6 +142,7 @@ std::optional<Processor::Failure> Processor::TryOnce(std::span<Item> batch) {
       return failure;
     }
     ++done;
+    counted.emplace_back(&item, Counted::kDone);
   }
   try {
     tx.Commit();
@@ -127,10 +154,30 @@ std::optional<Processor::Failure> Processor::TryOnce(std::span<Item> batch) {
   stats_.done += done;
   stats_.duplicates += duplicates;
   stats_.dead_lettered += dead;
+  for (const auto& [item, how] : counted) {
+    auto& topic_metrics = metrics_.ForTopic(item->record.topic);
+    switch (how) {
+      case Counted::kDone:
+        topic_metrics.done.Inc();
+        break;
+      case Counted::kDuplicate:
+        topic_metrics.duplicates.Inc();
+        break;
+      case Counted::kDeadLettered: {
+        // Logged once it is committed: a batch that meets a dead letter runs again, and so would the log line.
+        const log::ScopedContext context(item->key, TraceId(*item));
+        log::Get("worker")->warn("{}: dead-lettered {} from {}/{}@{}: {} {}", config_.consumer, item->key,
+                                 item->record.topic, item->record.partition, item->record.offset,
+                                 item->dead_letter->code(), item->dead_letter->reason());
+        metrics_.DeadLettered(item->record.topic, item->dead_letter->code());
+        break;
+      }
+    }
+  }
   return std::nullopt;
 }
 
-void Processor::DeadLetter(pg::Tx& tx, const Item& item, const Outcome& outcome) {
+bool Processor::DeadLetter(pg::Tx& tx, const Item& item, const Outcome& outcome) {
   const auto* event = std::get_if<events::Envelope>(&item.parsed);
   nlohmann::json headers = nlohmann::json::object();
   for (const auto& [k, v] : item.record.headers) headers[k] = v;
@@ -140,7 +187,7 @@ void Processor::DeadLetter(pg::Tx& tx, const Item& item, const Outcome& outcome)
       "failed_job_record", config_.consumer, item.key, item.record.topic, item.record.partition, item.record.offset,
       event != nullptr ? pg::Value(event->type) : pg::Value(), item.record.key, outcome.code(), outcome.reason(),
       std::max(item.attempts, 1), pg::ToBytea(item.record.payload), headers_json);
-  if (recorded.empty()) return;  // a redelivery of a message already dead-lettered
+  if (recorded.empty()) return false;  // a redelivery of a message already dead-lettered
   kafka::Headers dlq_headers = item.record.headers;
   dlq_headers.emplace_back("x-dead-letter-consumer", config_.consumer);
   dlq_headers.emplace_back("x-dead-letter-code", outcome.code());
@@ -150,8 +197,7 @@ void Processor::DeadLetter(pg::Tx& tx, const Item& item, const Outcome& outcome)
   dlq_headers.emplace_back("x-original-offset", std::to_string(item.record.offset));
   dlq_headers.emplace_back("x-failed-job-id", recorded.Text(0, 0));
   outbox::EnqueueRaw(tx, config_.dead_letter_topic, item.record.key, item.key, item.record.payload, dlq_headers);
-  log::Get("worker")->warn("{}: dead-lettered {} from {}/{}@{}: {} {}", config_.consumer, item.key, item.record.topic,
-                           item.record.partition, item.record.offset, outcome.code(), outcome.reason());
+  return true;
 }
 
 }  // namespace archive::worker

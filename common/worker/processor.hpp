@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -13,6 +14,7 @@
 #include "common/kafka/kafka.hpp"
 #include "common/pg/pg.hpp"
 #include "common/worker/handler.hpp"
+#include "common/worker/loop_metrics.hpp"
 
 namespace archive::worker {
 
@@ -56,6 +58,8 @@ struct BatchResult {
 class Processor {
  public:
   Processor(ProcessorConfig config, pg::Connection& db, Handler& handler);
+  // The same, counting every outcome into metrics, which must outlive the processor.
+  Processor(ProcessorConfig config, pg::Connection& db, Handler& handler, LoopMetrics& metrics);
   BatchResult Process(std::span<Item> batch);
   const Stats& stats() const { return stats_; }
 
@@ -67,11 +71,15 @@ class Processor {
   };
   std::optional<Failure> TryOnce(std::span<Item> batch);
   BatchResult ProcessOneByOne(std::span<Item> batch);
-  void DeadLetter(pg::Tx& tx, const Item& item, const Outcome& outcome);
+  // Records the dead letter and queues it for the dead-letter topic; false when it was recorded before.
+  bool DeadLetter(pg::Tx& tx, const Item& item, const Outcome& outcome);
 
   ProcessorConfig config_;
   pg::Connection& db_;
   Handler& handler_;
+  std::unique_ptr<metrics::Registry> own_registry_;  // when no metrics were given: counted, never served
+  std::unique_ptr<LoopMetrics> own_metrics_;
+  LoopMetrics& metrics_;
   Stats stats_;
 };
 

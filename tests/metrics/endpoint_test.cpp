@@ -5,44 +5,23 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+
+#include "tests/metrics/scrape.hpp"
 
 namespace archive::metrics {
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
+namespace http = boost::beast::http;
 using ::testing::HasSubstr;
 
-struct Reply {
-  int status;
-  std::string content_type;
-  std::string body;
-};
-
-Reply Get(std::uint16_t port, const std::string& target, http::verb method = http::verb::get) {
-  asio::io_context io;
-  asio::ip::tcp::socket socket(io);
-  socket.connect({asio::ip::make_address("127.0.0.1"), port});
-  http::request<http::empty_body> request(method, target, 11);
-  request.set(http::field::host, "localhost");
-  http::write(socket, request);
-  beast::flat_buffer buffer;
-  http::response<http::string_body> response;
-  http::read(socket, buffer, response);
-  return {static_cast<int>(response.result_int()), std::string(response[http::field::content_type]), response.body()};
-}
+using test::HttpGet;
 
 TEST(EndpointTest, ServesTheRegistryOnAnEphemeralPort) {
   Registry registry;
   registry.GetCounter("archive_messages_done_total", "Messages handled.", {{"topic", "t"}}).Inc(7);
   Endpoint endpoint({.host = "127.0.0.1", .port = 0}, registry);
 
-  const auto reply = Get(endpoint.port(), "/metrics");
+  const auto reply = HttpGet(endpoint.port(), "/metrics");
 
   EXPECT_NE(endpoint.port(), 0);
   EXPECT_EQ(reply.status, 200);
@@ -50,19 +29,26 @@ TEST(EndpointTest, ServesTheRegistryOnAnEphemeralPort) {
   EXPECT_THAT(reply.body, HasSubstr("archive_messages_done_total{topic=\"t\"} 7\n"));
 }
 
+TEST(EndpointTest, SampleReadsOneSeries) {
+  const std::string text = "a_total{x=\"1\"} 4\nb 2.5\n";
+  EXPECT_EQ(test::Sample(text, "a_total{x=\"1\"}"), 4);
+  EXPECT_EQ(test::Sample(text, "b"), 2.5);
+  EXPECT_EQ(test::Sample(text, "a_total"), std::nullopt);
+}
+
 TEST(EndpointTest, EachScrapeSeesTheCurrentValues) {
   Registry registry;
   auto& counter = registry.GetCounter("c_total", "help");
   Endpoint endpoint({.host = "127.0.0.1", .port = 0}, registry);
-  EXPECT_THAT(Get(endpoint.port(), "/metrics").body, HasSubstr("c_total 0\n"));
+  EXPECT_THAT(HttpGet(endpoint.port(), "/metrics").body, HasSubstr("c_total 0\n"));
   counter.Inc(3);
-  EXPECT_THAT(Get(endpoint.port(), "/metrics").body, HasSubstr("c_total 3\n"));
+  EXPECT_THAT(HttpGet(endpoint.port(), "/metrics").body, HasSubstr("c_total 3\n"));
 }
 
 TEST(EndpointTest, LivenessIsAlwaysOk) {
   Registry registry;
   Endpoint endpoint({.host = "127.0.0.1", .port = 0}, registry, [] { return Readiness{false, "db down"}; });
-  EXPECT_EQ(Get(endpoint.port(), "/healthz").status, 200);
+  EXPECT_EQ(HttpGet(endpoint.port(), "/healthz").status, 200);
 }
 
 TEST(EndpointTest, ReadinessFollowsTheCheck) {
@@ -72,9 +58,9 @@ TEST(EndpointTest, ReadinessFollowsTheCheck) {
     return ready ? Readiness{} : Readiness{false, "database unreachable"};
   });
 
-  const auto before = Get(endpoint.port(), "/readyz");
+  const auto before = HttpGet(endpoint.port(), "/readyz");
   ready = true;
-  const auto after = Get(endpoint.port(), "/readyz");
+  const auto after = HttpGet(endpoint.port(), "/readyz");
 
   EXPECT_EQ(before.status, 503);
   EXPECT_THAT(before.body, HasSubstr("database unreachable"));
@@ -85,7 +71,7 @@ TEST(EndpointTest, AThrowingCheckMeansNotReady) {
   Registry registry;
   Endpoint endpoint({.host = "127.0.0.1", .port = 0}, registry,
                     []() -> Readiness { throw std::runtime_error("broker unknown"); });
-  const auto reply = Get(endpoint.port(), "/readyz");
+  const auto reply = HttpGet(endpoint.port(), "/readyz");
   EXPECT_EQ(reply.status, 503);
   EXPECT_THAT(reply.body, HasSubstr("broker unknown"));
 }
@@ -93,8 +79,8 @@ TEST(EndpointTest, AThrowingCheckMeansNotReady) {
 TEST(EndpointTest, UnknownPathsAndMethodsAreRefused) {
   Registry registry;
   Endpoint endpoint({.host = "127.0.0.1", .port = 0}, registry);
-  EXPECT_EQ(Get(endpoint.port(), "/nope").status, 404);
-  EXPECT_EQ(Get(endpoint.port(), "/metrics", http::verb::post).status, 405);
+  EXPECT_EQ(HttpGet(endpoint.port(), "/nope").status, 404);
+  EXPECT_EQ(HttpGet(endpoint.port(), "/metrics", http::verb::post).status, 405);
 }
 
 TEST(EndpointTest, ABusyPortIsAClearError) {

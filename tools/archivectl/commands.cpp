@@ -26,6 +26,7 @@
 #include "tools/archivectl/args.hpp"
 #include "tools/archivectl/sweep.hpp"
 #include "tools/archivectl/prereview.hpp"
+#include "tools/archivectl/ops.hpp"
 #include "workers/import/importer.hpp"
 #include "workers/import/report.hpp"
 
@@ -56,6 +57,17 @@ Deadlines and reminders (R3, R7)
 Pre-review of an 《入团志愿书》 PDF (R2, R9)
   prereview check FILE --number N --name NAME [--admission-year Y] [--evidence DIR] [--json]
                                         run the sandboxed checks on a local file (no database); exit 1 on FAIL
+Operations (docs/runbook.md)
+  dlq list [FILTERS] [--status DEAD|REPLAYED|RESOLVED|all] [--limit 100] [--json]
+                                        dead letters; FILTERS: --topic T --code C --consumer G --member ID
+                                        --batch ID --since TIME --until TIME (TIME: 2026-11-27T08:00Z or 24h, 7d)
+  dlq show ID [--json]                  the error, the attempts and the original event
+  dlq replay [ID...|FILTERS] [--dry-run] [--max-replays 3] [--reason TEXT]
+                                        re-publish to the original topic, once; --dry-run prints the reasons
+  batch list [--status S] [--org CODE] [--since TIME] [--limit 50] [--json]
+  batch show BATCH [--json]             import batch progress, result and dead letters
+  batch replay BATCH                    queue the batch again (the same as import replay)
+  trace --member ID [--json]            where is my upload? everything about one member, in time order
 Organizations and access
   org add --code C --name N --kind K [--parent CODE]
                                         kinds: leading_body committee working_committee general_branch branch
@@ -453,6 +465,9 @@ int Run(const std::vector<std::string>& words, std::ostream& out, std::ostream& 
     if (command == "sweep") return Sweep(args, out);
     if (command == "digest") return Digest(args, out);
     if (command == "prereview") return Prereview(args, out);
+    if (command == "dlq") return Dlq(args, out, err);
+    if (command == "batch") return Batch(args, out, err);
+    if (command == "trace") return Trace(args, out, err);
     throw UsageError("unknown command " + command);
   } catch (const UsageError& e) {
     fmt::print(err, "archivectl: {}\n\n{}", e.what(), kUsageText);
