@@ -74,15 +74,14 @@ std::optional<std::string> Sweeper::TryLock(pg::Tx& tx) {
 SweepResult Sweeper::Run(pg::Tx& tx, const std::string& as_of, const std::string& requested_by,
                          const std::string& event_id, const std::string& locked_at) {
   SweepResult result;
-  const std::string now = FormatUtc(clock_.Now());
   result.day = Day(tx, as_of).first;
-  result.resolved = tx.Run("deadline_resolve", now).affected();
-  result.created = tx.Run("deadline_sweep", as_of, config_.time_zone, config_.start_date, config_.upload_window_days,
-                          offsets_, config_.repeat_every_days, config_.catch_up_days, config_.review_days)
-                       .affected();
-  result.sweep_id = tx.Run("deadline_sweep_record", event_id, as_of, result.day, requested_by, result.created,
-                           result.resolved, locked_at)
-                        .Int(0, 0);
+  result.sweep_id = tx.Run("deadline_sweep_begin", event_id, as_of, result.day, requested_by, locked_at).Int(0, 0);
+  result.resolved = tx.Run("deadline_resolve", FormatUtc(clock_.Now())).affected();
+  result.created =
+      tx.Run("deadline_sweep", as_of, config_.time_zone, config_.start_date, config_.upload_window_days, offsets_,
+             config_.repeat_every_days, config_.catch_up_days, config_.review_days, result.sweep_id)
+          .affected();
+  tx.Run("deadline_sweep_finish", result.sweep_id, result.created, result.resolved);
   return result;
 }
 

@@ -1,6 +1,7 @@
 #include "workers/reminder/notifier.hpp"
 
 #include <map>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -22,14 +23,17 @@ Config Config::From(config::Section& section) {
 
 Notifier::Notifier(Config config, const Clock& clock) : config_(std::move(config)), clock_(clock) {}
 
-NotifyResult Notifier::Run(pg::Tx& tx, const std::string& day) {
+NotifyResult Notifier::Run(pg::Tx& tx, const std::string& day, std::int64_t sweep_id) {
   NotifyResult result;
   const auto now = clock_.Now();
-  result.recipients = tx.Run("reminder_fan_out", FormatUtc(now), day, config_.escalate_after_days).Int(0, 0);
-  const auto orgs = tx.Run("reminder_digest_orgs", day);
+  std::set<std::int64_t> orgs;
+  const auto fanned = tx.Run("reminder_fan_out", FormatUtc(now), day, config_.escalate_after_days, sweep_id);
+  for (std::size_t i = 0; i < fanned.size(); ++i) orgs.insert(fanned.Int(i, 0));
+  result.organizations = static_cast<std::int64_t>(orgs.size());
+  const auto backlog = tx.Run("reminder_digest_backlog");
+  for (std::size_t i = 0; i < backlog.size(); ++i) orgs.insert(backlog.Int(i, 0));
   if (orgs.empty()) return result;
-  std::vector<std::int64_t> org_ids;
-  for (std::size_t i = 0; i < orgs.size(); ++i) org_ids.push_back(orgs.Int(i, 0));
+  const std::vector<std::int64_t> org_ids(orgs.begin(), orgs.end());
 
   struct Digest {
     DigestCounts counts;
