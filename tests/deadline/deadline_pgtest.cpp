@@ -295,6 +295,22 @@ TEST_F(DeadlineTest, NewsAfterTheDaysDigestWaitsForTheNextDay) {
   EXPECT_EQ(Text("SELECT count(*) FROM reminder_digest_backlog"), "0");
 }
 
+TEST_F(DeadlineTest, ALongDigestListsTheMostUrgentMembersAndCountsThemAll) {
+  AddMember(4, "2026-02-01", "NOT_UPLOADED", "王芳");                     // deadline 2026-03-03
+  const auto first = AddMember(4, "2026-01-01", "NOT_UPLOADED", "张伟");  // deadline 2026-01-31
+  SweepOn("2026-03-01");
+  config::Section section(nlohmann::json{{"max_members_per_digest", 1}}, "reminder");
+  reminder::Notifier notifier(reminder::Config::From(section), clock_);
+  const auto sweep = QueryInt(db_, "SELECT max(id) FROM deadline_sweeps");
+  db_.InTransaction([&](pg::Tx& tx) { notifier.Run(tx, "2026-03-01", sweep); });
+  const auto payload = nlohmann::json::parse(
+      Text("SELECT convert_from(payload, 'UTF8') FROM outbox WHERE topic = 'archive.notifications' AND key = '4'"));
+  EXPECT_EQ(payload["payload"]["text"], "组织内有 2 名团员档案尚未上传，其中 1 名已逾期");
+  ASSERT_EQ(payload["payload"]["members"].size(), 1u);
+  EXPECT_EQ(payload["payload"]["members"][0]["member_id"], first);
+  EXPECT_EQ(payload["payload"]["members_total"], 2);
+}
+
 TEST_F(DeadlineTest, EscalatesOneLevelUpWhenOverdueLongerThanConfigured) {
   const auto member = AddMember(4, "2026-01-01", "NOT_UPLOADED");  // deadline 2026-01-31
   SweepOn("2026-02-08");                                           // T+8, 8 days overdue

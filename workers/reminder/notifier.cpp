@@ -16,8 +16,10 @@ Config Config::From(config::Section& section) {
   Config c;
   section.Read("escalate_after_days", c.escalate_after_days);
   section.Read("title", c.title);
+  section.Read("max_members_per_digest", c.max_members_per_digest);
   section.RejectUnknown();
   if (c.escalate_after_days < 0) throw config::Error("reminder.escalate_after_days must not be negative");
+  if (c.max_members_per_digest < 1) throw config::Error("reminder.max_members_per_digest must be at least 1");
   return c;
 }
 
@@ -37,6 +39,7 @@ NotifyResult Notifier::Run(pg::Tx& tx, const std::string& day, std::int64_t swee
 
   struct Digest {
     DigestCounts counts;
+    std::int64_t total = 0;
     nlohmann::json members = nlohmann::json::array();
   };
   std::map<std::int64_t, Digest> digests;
@@ -50,6 +53,8 @@ NotifyResult Notifier::Run(pg::Tx& tx, const std::string& day, std::int64_t swee
     } else {
       ++d.counts.awaiting;
     }
+    ++d.total;
+    if (d.members.size() >= static_cast<std::size_t>(config_.max_members_per_digest)) continue;
     d.members.push_back({{"member_id", rows.Int(i, 2)},
                          {"name", rows.Text(i, 3)},
                          {"id_card_masked", MaskIdCard(rows.Text(i, 4))},
@@ -62,18 +67,19 @@ NotifyResult Notifier::Run(pg::Tx& tx, const std::string& day, std::int64_t swee
   for (const auto& [org_id, d] : digests) {
     ids.push_back(org_id);
     texts.push_back(DigestText(d.counts));
-    counts.push_back(static_cast<std::int64_t>(d.members.size()));
+    counts.push_back(d.total);
   }
   const auto inserted = tx.Run("reminder_digest_insert", ids, day, texts, counts, "reminder-worker");
   for (std::size_t i = 0; i < inserted.size(); ++i) {
     const std::int64_t org_id = inserted.Int(i, 0);
     Digest& d = digests.at(org_id);
-    result.members += static_cast<std::int64_t>(d.members.size());
+    result.members += d.total;
     const nlohmann::json payload = {{"org_id", org_id},
                                     {"day", day},
                                     {"title", config_.title},
                                     {"text", DigestText(d.counts)},
-                                    {"members", std::move(d.members)}};
+                                    {"members", std::move(d.members)},
+                                    {"members_total", d.total}};
     outbox::EnqueueBatched(
         tx, "archive.notifications",
         events::MakeEnvelope("archive.notifications", 1, "reminder-worker", std::to_string(org_id), payload, now));

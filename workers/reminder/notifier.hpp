@@ -16,6 +16,9 @@ namespace archive::reminder {
 struct Config {
   int escalate_after_days = 14;
   std::string title = "新发展团员电子档案提醒";
+  // Members listed in one digest, the most urgent first; the text always counts them all. A provincial
+  // committee's digest would otherwise outgrow a Kafka message.
+  int max_members_per_digest = 200;
 
   static Config From(config::Section& section);
 };
