@@ -63,13 +63,11 @@ NotifyResult Notifier::Run(pg::Tx& tx, const std::string& day, std::int64_t swee
   }
   std::vector<std::int64_t> ids;
   std::vector<std::string> texts;
-  std::vector<std::int64_t> counts;
   for (const auto& [org_id, d] : digests) {
     ids.push_back(org_id);
     texts.push_back(DigestText(d.counts));
-    counts.push_back(d.total);
   }
-  const auto inserted = tx.Run("reminder_digest_insert", ids, day, texts, counts, "reminder-worker");
+  const auto inserted = tx.Run("reminder_digest_insert", ids, day, texts, "reminder-worker");
   for (std::size_t i = 0; i < inserted.size(); ++i) {
     const std::int64_t org_id = inserted.Int(i, 0);
     Digest& d = digests.at(org_id);

@@ -1,7 +1,7 @@
 -- Records the day's digests, at most one per organization and day, and audits each one (it shows names and
 -- masked ID numbers to the organization's admins). An organization whose digest for the day exists already
 -- goes to the backlog, for the next day. Returns the organizations whose digest is new, so only those are
--- published. $1 org ids, $2 day, $3 texts, $4 member counts, $5 actor.
+-- published. $1 org ids, $2 day, $3 texts, $4 actor.
 WITH d AS (
   INSERT INTO reminder_digests (org_id, day, text)
   SELECT org_id, $2::date, text FROM unnest($1::bigint[], $3::text[]) AS t (org_id, text)
@@ -9,9 +9,8 @@ WITH d AS (
   RETURNING id, org_id
 ), audited AS (
   INSERT INTO audit_log (actor, action, object_type, object_id, detail)
-  SELECT $5, 'reminder.digest', 'reminder_digest', d.id::text,
-         jsonb_build_object('org_id', d.org_id, 'day', $2::date, 'members', c.members)
-  FROM d JOIN unnest($1::bigint[], $4::int[]) AS c (org_id, members) ON c.org_id = d.org_id
+  SELECT $4, 'reminder.digest', 'reminder_digest', d.id::text, jsonb_build_object('org_id', d.org_id, 'day', $2::date)
+  FROM d
 ), deferred AS (
   INSERT INTO reminder_digest_backlog (org_id)
   SELECT org_id FROM unnest($1::bigint[]) AS t (org_id) WHERE org_id NOT IN (SELECT org_id FROM d)
