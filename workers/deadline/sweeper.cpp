@@ -12,12 +12,14 @@ namespace {
 
 int ParseMilestone(const std::string& text) {
   int value = 0;
-  const char* begin = text.data() + 1;
-  const char* end = text.data() + text.size();
-  if (text.size() >= 3 && text[1] == '+') ++begin;
-  const auto [ptr, ec] = std::from_chars(begin, end, value);
-  const bool valid_form = text.size() >= 2 && text[0] == 'T' && (text == "T0" || text[1] == '+' || text[1] == '-');
-  if (!valid_form || ec != std::errc() || ptr != end || value < -365 || value > 365) {
+  bool valid = text == "T0";
+  if (text.size() >= 3 && text[0] == 'T' && (text[1] == '+' || text[1] == '-') && text[2] >= '0' && text[2] <= '9') {
+    const char* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data() + 2, end, value);
+    valid = ec == std::errc() && ptr == end && value <= 365;
+    if (text[1] == '-') value = -value;
+  }
+  if (!valid) {
     throw config::Error(fmt::format(
         "deadline.milestones: \"{}\" is not a milestone; write days from the deadline as T-7, T0 or T+1", text));
   }
