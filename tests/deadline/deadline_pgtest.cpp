@@ -81,7 +81,8 @@ class DeadlineTest : public ::testing::Test {
   }
 
   reminder::NotifyResult Notify(const std::string& day) {
-    return db_.InTransaction([&](pg::Tx& tx) { return notifier_.Run(tx, day); });
+    const auto sweep = QueryInt(db_, "SELECT coalesce(max(id), 0) FROM deadline_sweeps");
+    return db_.InTransaction([&](pg::Tx& tx) { return notifier_.Run(tx, day, sweep); });
   }
 
   // The member's reminders as "SITUATION MILESTONE recipient", by the milestone's day.
@@ -278,6 +279,38 @@ TEST_F(DeadlineTest, PublishesOneDigestPerOrganizationAndDayWithMaskedMembers) {
   EXPECT_EQ(Notify("2026-03-01").digests, 0);
 }
 
+TEST_F(DeadlineTest, NewsAfterTheDaysDigestWaitsForTheNextDay) {
+  AddMember(4, "2026-02-01", "NOT_UPLOADED", "王芳");  // deadline 2026-03-03
+  SweepOn("2026-02-24");
+  EXPECT_EQ(Notify("2026-02-24").digests, 2);  // the branch and the school
+  const auto late = AddMember(4, "2026-02-01", "NOT_UPLOADED", "李娜");
+  clock_.Set(Morning("2026-02-24") + std::chrono::hours(6));  // a second sweep that afternoon
+  Sweep(db_);
+  EXPECT_EQ(Notify("2026-02-24").digests, 0);
+  EXPECT_FALSE(Reminders(late).empty());
+  SweepOn("2026-02-25");  // no milestone for anybody, yet the branch hears of 李娜
+  EXPECT_EQ(Notify("2026-02-25").digests, 2);
+  EXPECT_EQ(Text("SELECT text FROM reminder_digests WHERE org_id = 4 AND day = '2026-02-25'"),
+            "组织内有 2 名团员档案尚未上传");
+  EXPECT_EQ(Text("SELECT count(*) FROM reminder_digest_backlog"), "0");
+}
+
+TEST_F(DeadlineTest, ALongDigestListsTheMostUrgentMembersAndCountsThemAll) {
+  AddMember(4, "2026-02-01", "NOT_UPLOADED", "王芳");                     // deadline 2026-03-03
+  const auto first = AddMember(4, "2026-01-01", "NOT_UPLOADED", "张伟");  // deadline 2026-01-31
+  SweepOn("2026-03-01");
+  config::Section section(nlohmann::json{{"max_members_per_digest", 1}}, "reminder");
+  reminder::Notifier notifier(reminder::Config::From(section), clock_);
+  const auto sweep = QueryInt(db_, "SELECT max(id) FROM deadline_sweeps");
+  db_.InTransaction([&](pg::Tx& tx) { notifier.Run(tx, "2026-03-01", sweep); });
+  const auto payload = nlohmann::json::parse(
+      Text("SELECT convert_from(payload, 'UTF8') FROM outbox WHERE topic = 'archive.notifications' AND key = '4'"));
+  EXPECT_EQ(payload["payload"]["text"], "组织内有 2 名团员档案尚未上传，其中 1 名已逾期");
+  ASSERT_EQ(payload["payload"]["members"].size(), 1u);
+  EXPECT_EQ(payload["payload"]["members"][0]["member_id"], first);
+  EXPECT_EQ(payload["payload"]["members_total"], 2);
+}
+
 TEST_F(DeadlineTest, EscalatesOneLevelUpWhenOverdueLongerThanConfigured) {
   const auto member = AddMember(4, "2026-01-01", "NOT_UPLOADED");  // deadline 2026-01-31
   SweepOn("2026-02-08");                                           // T+8, 8 days overdue
@@ -343,7 +376,7 @@ TEST_F(DeadlineTest, TheSweepPlanNeverScansMembersSequentially) {
       " FROM generate_series(1, 200000) i;"
       "ANALYZE members; ANALYZE organizations;");
   const std::string sql(pg::EmbeddedSql("queries/deadline_sweep.sql"));
-  const std::string args = "'2026-03-01T01:00:00Z', 'Asia/Shanghai', '2020-01-01', 30, '{-7,-3,-1,0,1}', 7, 31, 7";
+  const std::string args = "'2026-03-01T01:00:00Z', 'Asia/Shanghai', '2020-01-01', 30, '{-7,-3,-1,0,1}', 7, 31, 7, 1";
   for (const char* mode : {"force_custom_plan", "force_generic_plan"}) {
     const std::string plan = db_.InTransaction([&](pg::Tx& tx) {
       tx.ExecScript(std::string("SET LOCAL plan_cache_mode = ") + mode + ";");

@@ -31,6 +31,9 @@ TEST(DeadlineConfig, RefusesMalformedOrUnorderedMilestonesAndUnknownKeys) {
   EXPECT_THROW(ReadDeadline({{"milestones", {"T7"}}}), config::Error);
   EXPECT_THROW(ReadDeadline({{"milestones", {"-7"}}}), config::Error);
   EXPECT_THROW(ReadDeadline({{"milestones", {"T-1x"}}}), config::Error);
+  EXPECT_THROW(ReadDeadline({{"milestones", {"T+-3"}}}), config::Error);
+  EXPECT_THROW(ReadDeadline({{"milestones", {""}}}), config::Error);
+  EXPECT_THROW(ReadDeadline({{"milestones", {"T+400"}}}), config::Error);
   EXPECT_THROW(ReadDeadline({{"milestones", {"T0", "T-3"}}}), config::Error);
   EXPECT_THROW(ReadDeadline({{"milestones", nlohmann::json::array()}}), config::Error);
   EXPECT_THROW(ReadDeadline({{"repeat_every_days", 0}}), config::Error);

@@ -140,7 +140,7 @@ class RegistryTest : public ::testing::Test {
 
 TEST_F(RegistryTest, KnowsEveryEventTypeInSchemasEvents) {
   for (const char* type : {"archive.uploaded", "archive.pre-reviewed", "import.requested", "deadline.sweep-requested",
-                           "archive.notifications", "ledger.entry"}) {
+                           "deadline.swept", "archive.notifications", "ledger.entry"}) {
     EXPECT_TRUE(registry_.Knows(type)) << type;
   }
   EXPECT_FALSE(registry_.Knows("archive.deleted"));
@@ -249,6 +249,12 @@ TEST_F(RegistryTest, AcceptsAValidPayloadForEveryEventType) {
       {"deadline.sweep-requested", {{"as_of", "2024-05-01T00:00:00+08:00"}, {"requested_by", "scheduler"}}},
       {"deadline.sweep-requested",
        {{"as_of", "2024-05-01T00:00:00Z"}, {"requested_by", "ops:li"}, {"reason", "replay after outage"}}},
+      {"deadline.swept",
+       {{"sweep_id", 7},
+        {"as_of", "2024-05-01T01:00:00Z"},
+        {"day", "2024-05-01"},
+        {"created", 20000},
+        {"resolved", 3}}},
       {"archive.notifications", NotificationPayload("110101********1234")},
       {"ledger.entry", {{"seq", 0}, {"produced_at_us", 1714552205007999}}},
   };

@@ -12,12 +12,14 @@ namespace {
 
 int ParseMilestone(const std::string& text) {
   int value = 0;
-  const char* begin = text.data() + 1;
-  const char* end = text.data() + text.size();
-  if (text.size() >= 3 && text[1] == '+') ++begin;
-  const auto [ptr, ec] = std::from_chars(begin, end, value);
-  const bool valid_form = text.size() >= 2 && text[0] == 'T' && (text == "T0" || text[1] == '+' || text[1] == '-');
-  if (!valid_form || ec != std::errc() || ptr != end || value < -365 || value > 365) {
+  bool valid = text == "T0";
+  if (text.size() >= 3 && text[0] == 'T' && (text[1] == '+' || text[1] == '-') && text[2] >= '0' && text[2] <= '9') {
+    const char* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data() + 2, end, value);
+    valid = ec == std::errc() && ptr == end && value <= 365;
+    if (text[1] == '-') value = -value;
+  }
+  if (!valid) {
     throw config::Error(fmt::format(
         "deadline.milestones: \"{}\" is not a milestone; write days from the deadline as T-7, T0 or T+1", text));
   }
@@ -74,15 +76,14 @@ std::optional<std::string> Sweeper::TryLock(pg::Tx& tx) {
 SweepResult Sweeper::Run(pg::Tx& tx, const std::string& as_of, const std::string& requested_by,
                          const std::string& event_id, const std::string& locked_at) {
   SweepResult result;
-  const std::string now = FormatUtc(clock_.Now());
   result.day = Day(tx, as_of).first;
-  result.resolved = tx.Run("deadline_resolve", now).affected();
-  result.created = tx.Run("deadline_sweep", as_of, config_.time_zone, config_.start_date, config_.upload_window_days,
-                          offsets_, config_.repeat_every_days, config_.catch_up_days, config_.review_days)
-                       .affected();
-  result.sweep_id = tx.Run("deadline_sweep_record", event_id, as_of, result.day, requested_by, result.created,
-                           result.resolved, locked_at)
-                        .Int(0, 0);
+  result.sweep_id = tx.Run("deadline_sweep_begin", event_id, as_of, result.day, requested_by, locked_at).Int(0, 0);
+  result.resolved = tx.Run("deadline_resolve", FormatUtc(clock_.Now())).affected();
+  result.created =
+      tx.Run("deadline_sweep", as_of, config_.time_zone, config_.start_date, config_.upload_window_days, offsets_,
+             config_.repeat_every_days, config_.catch_up_days, config_.review_days, result.sweep_id)
+          .affected();
+  tx.Run("deadline_sweep_finish", result.sweep_id, result.created, result.resolved);
   return result;
 }
 

@@ -18,8 +18,9 @@
 //   PREREVIEW_FAILED  the current upload failed the pre-review (FAIL), no new upload yet -> the branch
 // Milestones are days relative to the deadline (joined_on + upload_window_days; for PENDING_REVIEW the day
 // the upload became pending + review_days, from T0 on), then one every repeat_every_days after the last.
-// A sweep records every milestone that fell due within catch_up_days before its day, so a sweep after a
-// downtime catches up; the unique key of reminders makes every re-run a no-op.
+// A sweep records every milestone that fell due since the day of the previous sweep (that day included, so
+// a second sweep on one day sees members who entered a situation since the first; at most catch_up_days
+// back), so a sweep after a downtime catches up; the unique key of reminders makes every re-run a no-op.
 namespace archive::deadline {
 
 struct Config {
@@ -28,7 +29,7 @@ struct Config {
   int review_days = 7;
   std::vector<std::string> milestones = {"T-7", "T-3", "T-1", "T0", "T+1"};
   int repeat_every_days = 7;  // after the last milestone, while the situation lasts
-  int catch_up_days = 31;     // how far back a sweep looks for milestones it has not recorded
+  int catch_up_days = 31;     // how far back a sweep looks, at most, for milestones it has not recorded
   std::string time_zone = "Asia/Shanghai";
   std::chrono::milliseconds busy_retry{5000};  // when another sweep holds the lock
   int max_clock_skew_seconds = 3600;           // a sweep as of later than now + this is refused

@@ -2,6 +2,7 @@
 #include "common/config/config.hpp"
 #include "common/events/builtin.hpp"
 #include "common/log/log.hpp"
+#include "common/metrics/endpoint.hpp"
 #include "common/worker/consumer_loop.hpp"
 #include "workers/reminder/handler.hpp"
 
@@ -14,6 +15,8 @@ int main(int argc, char** argv) {
     auto settings = config::Load(argc > 1 ? argv[1] : "");
     auto kafka_section = settings.Child("kafka");
     const auto kafka_config = kafka::Config::From(kafka_section);
+    auto metrics_section = settings.Child("metrics");
+    const auto endpoint_config = metrics::EndpointConfig::From(metrics_section);
     auto consumer_section = settings.Child("consumer");
     const auto loop_config =
         worker::LoopConfig::From(consumer_section, {.group = "reminder", .topics = {"deadline.swept"}, .max_batch = 1});
@@ -24,10 +27,12 @@ int main(int argc, char** argv) {
     reminder::Notifier notifier(reminder_config, clock);
     reminder::Handler handler(notifier);
     const auto registry = events::BuiltinRegistry();
+    metrics::Registry metrics;
     worker::ConsumerLoop loop(
         loop_config,
         [&] { return std::make_unique<kafka::Consumer>(kafka_config, loop_config.group, loop_config.topics); }, db,
-        handler, registry);
+        handler, registry, metrics);
+    metrics::Endpoint endpoint(endpoint_config, metrics, [&] { return loop.Readiness(); });
     signals.OnStop([&] { loop.Stop(); });
     loop.Run();
     return 0;

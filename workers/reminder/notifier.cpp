@@ -1,6 +1,7 @@
 #include "workers/reminder/notifier.hpp"
 
 #include <map>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -15,24 +16,30 @@ Config Config::From(config::Section& section) {
   Config c;
   section.Read("escalate_after_days", c.escalate_after_days);
   section.Read("title", c.title);
+  section.Read("max_members_per_digest", c.max_members_per_digest);
   section.RejectUnknown();
   if (c.escalate_after_days < 0) throw config::Error("reminder.escalate_after_days must not be negative");
+  if (c.max_members_per_digest < 1) throw config::Error("reminder.max_members_per_digest must be at least 1");
   return c;
 }
 
 Notifier::Notifier(Config config, const Clock& clock) : config_(std::move(config)), clock_(clock) {}
 
-NotifyResult Notifier::Run(pg::Tx& tx, const std::string& day) {
+NotifyResult Notifier::Run(pg::Tx& tx, const std::string& day, std::int64_t sweep_id) {
   NotifyResult result;
   const auto now = clock_.Now();
-  result.recipients = tx.Run("reminder_fan_out", FormatUtc(now), day, config_.escalate_after_days).Int(0, 0);
-  const auto orgs = tx.Run("reminder_digest_orgs", day);
+  std::set<std::int64_t> orgs;
+  const auto fanned = tx.Run("reminder_fan_out", FormatUtc(now), day, config_.escalate_after_days, sweep_id);
+  for (std::size_t i = 0; i < fanned.size(); ++i) orgs.insert(fanned.Int(i, 0));
+  result.organizations = static_cast<std::int64_t>(orgs.size());
+  const auto backlog = tx.Run("reminder_digest_backlog");
+  for (std::size_t i = 0; i < backlog.size(); ++i) orgs.insert(backlog.Int(i, 0));
   if (orgs.empty()) return result;
-  std::vector<std::int64_t> org_ids;
-  for (std::size_t i = 0; i < orgs.size(); ++i) org_ids.push_back(orgs.Int(i, 0));
+  const std::vector<std::int64_t> org_ids(orgs.begin(), orgs.end());
 
   struct Digest {
     DigestCounts counts;
+    std::int64_t total = 0;
     nlohmann::json members = nlohmann::json::array();
   };
   std::map<std::int64_t, Digest> digests;
@@ -46,6 +53,8 @@ NotifyResult Notifier::Run(pg::Tx& tx, const std::string& day) {
     } else {
       ++d.counts.awaiting;
     }
+    ++d.total;
+    if (d.members.size() >= static_cast<std::size_t>(config_.max_members_per_digest)) continue;
     d.members.push_back({{"member_id", rows.Int(i, 2)},
                          {"name", rows.Text(i, 3)},
                          {"id_card_masked", MaskIdCard(rows.Text(i, 4))},
@@ -54,22 +63,21 @@ NotifyResult Notifier::Run(pg::Tx& tx, const std::string& day) {
   }
   std::vector<std::int64_t> ids;
   std::vector<std::string> texts;
-  std::vector<std::int64_t> counts;
   for (const auto& [org_id, d] : digests) {
     ids.push_back(org_id);
     texts.push_back(DigestText(d.counts));
-    counts.push_back(static_cast<std::int64_t>(d.members.size()));
   }
-  const auto inserted = tx.Run("reminder_digest_insert", ids, day, texts, counts, "reminder-worker");
+  const auto inserted = tx.Run("reminder_digest_insert", ids, day, texts, "reminder-worker");
   for (std::size_t i = 0; i < inserted.size(); ++i) {
     const std::int64_t org_id = inserted.Int(i, 0);
     Digest& d = digests.at(org_id);
-    result.members += static_cast<std::int64_t>(d.members.size());
+    result.members += d.total;
     const nlohmann::json payload = {{"org_id", org_id},
                                     {"day", day},
                                     {"title", config_.title},
                                     {"text", DigestText(d.counts)},
-                                    {"members", std::move(d.members)}};
+                                    {"members", std::move(d.members)},
+                                    {"members_total", d.total}};
     outbox::EnqueueBatched(
         tx, "archive.notifications",
         events::MakeEnvelope("archive.notifications", 1, "reminder-worker", std::to_string(org_id), payload, now));

@@ -1,12 +1,17 @@
--- The deadline sweep (R3, R7): records every milestone that fell due within the catch-up window and was
--- not recorded before, in one statement. It reads members only through the partial indexes of members
--- still waiting (members_waiting_joined) and members pending (members_pending), never the whole table.
+-- The deadline sweep (R3, R7): records every milestone that fell due since the day of the previous sweep
+-- (that day included, at most catch_up days back) and was not recorded before, in one statement. It reads
+-- members only through the partial indexes of members still waiting (members_waiting_joined) and members
+-- pending (members_pending), never the whole table.
 -- The unique key of reminders makes a re-run, or an overlapping catch-up, a no-op.
 --   $1 as_of (timestamptz)   $2 time zone          $3 start date (R1)     $4 upload window in days (R3)
 --   $5 milestone offsets in days from the deadline, ascending (e.g. {-7,-3,-1,0,1})
 --   $6 repeat every N days after the last milestone   $7 catch-up window in days   $8 review time in days
+--   $9 the sweep's id (deadline_sweeps)
 WITH b AS (
-  SELECT today, today - $7::int + 1 AS since, $3::date AS start_date, $4::int AS window_days,
+  SELECT today,
+         greatest(today - $7::int + 1,
+                  (SELECT max(day) FROM deadline_sweeps WHERE day <= today AND id <> $9::bigint)) AS since,
+         $3::date AS start_date, $4::int AS window_days,
          $5::int[] AS offsets, $6::int AS every, $8::int AS review_days,
          ($5::int[])[1] AS first_offset, ($5::int[])[cardinality($5::int[])] AS last_offset
   FROM (SELECT ($1::timestamptz AT TIME ZONE $2)::date AS today) t
@@ -46,8 +51,8 @@ WITH b AS (
   ) ks
   WHERE s.due_on + ks.k BETWEEN b.since AND b.today
 )
-INSERT INTO reminders (member_id, recipient_org_id, situation, milestone, due_on)
+INSERT INTO reminders (member_id, recipient_org_id, situation, milestone, due_on, sweep_id)
 SELECT member_id, recipient, situation,
-       CASE WHEN k < 0 THEN 'T' || k WHEN k = 0 THEN 'T0' ELSE 'T+' || k END, due_on
+       CASE WHEN k < 0 THEN 'T' || k WHEN k = 0 THEN 'T0' ELSE 'T+' || k END, due_on, $9::bigint
 FROM due
 ON CONFLICT DO NOTHING

@@ -1,11 +1,16 @@
--- Fans every new reminder out to its recipients: the first recipient (the branch, or the superior for a
--- review that waits too long), the branch's direct superior, and one level further up when the reminder
--- is overdue by more than $3 days on day $2. Returns the number of recipients added.
---   $1 now (timestamptz)   $2 day (date)   $3 escalate after N days overdue
-WITH fresh AS (
-  UPDATE reminders SET fanned_out_at = $1::timestamptz
-  WHERE fanned_out_at IS NULL AND resolved_at IS NULL
-  RETURNING id, recipient_org_id, situation, ($2::date - due_on) > $3::int AS escalated
+-- Fans out the reminders of every sweep up to $4 not fanned out yet, to their recipients: the first
+-- recipient (the branch, or the superior for a review that waits too long), the branch's direct
+-- superior, and one level further up when the reminder is overdue by more than $3 days on day $2.
+-- Returns the organizations that received something new.
+--   $1 now (timestamptz)   $2 day (date)   $3 escalate after N days overdue   $4 sweep id
+WITH sweeps AS (
+  UPDATE deadline_sweeps SET fanned_out_at = $1::timestamptz
+  WHERE fanned_out_at IS NULL AND id <= $4::bigint
+  RETURNING id
+), fresh AS (
+  SELECT r.id, r.recipient_org_id, r.situation, ($2::date - r.due_on) > $3::int AS escalated
+  FROM reminders r
+  WHERE r.sweep_id IN (SELECT id FROM sweeps) AND r.resolved_at IS NULL
 ), chain AS (
   SELECT f.id, f.situation, f.escalated, f.recipient_org_id AS first, o.parent_id AS second, p.parent_id AS third
   FROM fresh f
@@ -24,6 +29,6 @@ WITH fresh AS (
   INSERT INTO reminder_recipients (reminder_id, org_id, role)
   SELECT id, org_id, role FROM targets
   ON CONFLICT DO NOTHING
-  RETURNING 1
+  RETURNING org_id
 )
-SELECT count(*) FROM added
+SELECT DISTINCT org_id FROM added ORDER BY org_id
