@@ -122,6 +122,9 @@ double ChromaShare(const image::Image& rgb, int min_chroma) {
   return static_cast<double>(n) * 3 / static_cast<double>(rgb.pixels.size());
 }
 
+// Below this share of ink a crop holds nothing to OCR.
+constexpr double kMinInkToRead = 0.0005;
+
 double Round(double v, double unit) {
   return std::round(v / unit) * unit;
 }
@@ -348,6 +351,7 @@ class Run {
       tries.push_back(crop);
       confidence = 0;
       for (const auto& region : tries) {
+        if (image::InkRatio(region) < kMinInkToRead) continue;  // Tesseract has nothing to read, and says so
         const ocr::Text text = reader_.Digits(
             {region.pixels.data(), region.width, region.height, region.width, static_cast<int>(config_.number_dpi)});
         const std::optional<std::string> number = ExtractNumber(text.text);
@@ -399,11 +403,12 @@ class Run {
         0, {.dpi = config_.name_dpi, .color = pdf::ColorMode::kGray, .region = ToRegion(config_.name_box)});
     if (Ok(rendered, report_) == nullptr) return false;
     image::Image crop = ToImage(std::move(std::get<pdf::Raster>(rendered)));
+    if (page1_blurry_ || image::InkRatio(crop) < kMinInkToRead) return true;
     const ocr::Text text = reader_.ChineseLine(
         {crop.pixels.data(), crop.width, crop.height, crop.width, static_cast<int>(config_.name_dpi)});
     report_.name_read = text.text;
     report_.name_confidence = text.confidence;
-    if (text.text.empty() || text.confidence < config_.name_min_confidence || page1_blurry_) return true;
+    if (text.text.empty() || text.confidence < config_.name_min_confidence) return true;
     // A name is written in Chinese characters; anything else in the read is the OCR guessing.
     for (const char32_t c : Decode(text.text)) {
       if (c < 0x3400 || c > 0x9fff) return true;

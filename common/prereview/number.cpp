@@ -19,19 +19,16 @@ std::optional<std::string> ExtractNumber(std::string_view digits) {
     }
   }
   if (!run.empty()) runs.push_back(std::move(run));
-  std::optional<std::string> any;
   for (auto it = runs.rbegin(); it != runs.rend(); ++it) {
     const std::string& r = *it;
     if (r.size() < 12) continue;
     // The number is at the end of the box; what comes before it may be the label read as digits.
     for (std::size_t start = r.size() - 12;; --start) {
-      const std::string candidate = r.substr(start, 12);
-      if (candidate.compare(0, 2, "20") == 0) return candidate;
-      if (!any) any = candidate;
+      if (r.compare(start, 2, "20") == 0) return r.substr(start, 12);
       if (start == 0) break;
     }
   }
-  return any;
+  return std::nullopt;
 }
 
 NumberDiagnosis DiagnoseNumber(std::string_view read, std::string_view record, std::optional<int> admission_year) {

@@ -8,8 +8,9 @@
 namespace archive::prereview {
 
 // Picks the 12-digit number out of what a digits-only OCR of the number box returned: the label "编号：" may
-// come back as stray digits before it, so the rightmost run of 12 digits that starts with a plausible year
-// (2000-2099) wins, then any 12 digits. nullopt when there is none.
+// come back as stray digits before it, so the rightmost 12 digits that start with "20" (R9: the first four are
+// the admission year) win. nullopt when there are none: a read like 9023... is a misread "2", not a number to
+// blame the record with.
 std::optional<std::string> ExtractNumber(std::string_view digits);
 
 struct NumberDiagnosis {

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "common/log/log.hpp"
+
 namespace archive::prereview {
 namespace {
 
@@ -166,6 +168,9 @@ Report SandboxedChecker::Check(std::string_view bytes, const Expectations& expec
     if (auto decoded = DecodeReply(*reply.bytes)) return std::move(*decoded);
   }
   const nlohmann::json values{{"detail", reply.bytes ? "garbled reply" : reply.detail}};
+  // The one place a sandbox failure is counted (metrics: prereview sandbox failures by kind, when wired).
+  log::Get("prereview")
+      ->warn("the pre-review child failed on a file ({} bytes): {}", bytes.size(), values["detail"].get<std::string>());
   if (reply.failure == sandbox::Failure::kTimedOut) {
     report.Add(Code::kTimeout, std::nullopt,
                fmt::format("文件处理超过{}秒仍未完成，文件可能过于复杂或已损坏，请重新扫描后上传。",

@@ -13,6 +13,7 @@ TEST(ExtractNumber, TakesTheTwelveDigitsAfterTheLabelReadAsDigits) {
   EXPECT_EQ(ExtractNumber("202433300607"), "202433300607");
   EXPECT_EQ(ExtractNumber("4 202433300607"), "202433300607");
   EXPECT_EQ(ExtractNumber("20243330060"), std::nullopt);
+  EXPECT_EQ(ExtractNumber("902316674892"), std::nullopt);  // not a year: a misread, never a mismatch
   EXPECT_EQ(ExtractNumber(""), std::nullopt);
 }
 

@@ -1,0 +1,206 @@
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "common/base/crypto.hpp"
+#include "common/events/envelope.hpp"
+#include "common/pdf/context.hpp"
+#include "common/prereview/sandboxed.hpp"
+#include "common/testing/testing.hpp"
+#include "tools/formgen/corpus.hpp"
+#include "workers/prereview/reviewer.hpp"
+
+// The pre-review worker's handler against the real database, with the real sandboxed checks on formgen forms.
+namespace archive::prereview {
+namespace {
+
+using testing::QueryInt;
+
+class PrereviewWorkerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    pdf::Context context;
+    auto generator = std::get<formgen::Generator>(formgen::Generator::Create(context, formgen::FontFiles{}));
+    forms_ = new std::map<formgen::Case, formgen::GeneratedForm>();
+    for (const auto c : {formgen::Case::kClean, formgen::Case::kNumberMismatch}) {
+      (*forms_)[c] = std::get<formgen::GeneratedForm>(generator.Generate(c, 0, 31, 150));
+    }
+    checker_ = new SandboxedChecker(PREREVIEW_SANDBOX, Config{});
+  }
+  static void TearDownTestSuite() {
+    delete checker_;
+    delete forms_;
+  }
+
+  void SetUp() override {
+    db_.InTransaction([&](pg::Tx& tx) {
+      tx.ExecScript(
+          "INSERT INTO organizations (id, code, name, kind, parent_id, path) VALUES"
+          " (1, 'SCHOOL', '示例中学团委', 'committee', NULL, '1'),"
+          " (2, 'B1', '高一(1)班团支部', 'branch', 1, '1.2');"
+          "INSERT INTO users (id, login, display_name, role, org_id) VALUES"
+          " (1, 'branch', '支部管理员', 'branch_admin', 2), (2, 'committee', '团委管理员', 'committee_admin', 1);");
+    });
+  }
+
+  // A member whose record says number and name, admitted in the number's year.
+  std::int64_t Member(const std::string& number, const std::string& name, const std::string& sequence) {
+    return db_.InTransaction([&](pg::Tx& tx) {
+      return tx
+          .ExecScript(fmt::format("INSERT INTO members (org_id, name, id_card, joined_on, dev_number, archive_status) "
+                                  "VALUES (2, '{}', '{}', '{}-05-04', '{}', 'NOT_UPLOADED') RETURNING id",
+                                  name, testing::MakeIdCard("20080101", sequence), number.substr(0, 4), number))
+          .Int(0, 0);
+    });
+  }
+
+  // Stores the file and its version as an upload through the API would: the member becomes PENDING.
+  std::int64_t Upload(std::int64_t member, const std::string& bytes, const std::string& kind) {
+    const blob::BlobRef ref = blobs_.Put(bytes);
+    return db_.InTransaction([&](pg::Tx& tx) {
+      const std::int64_t version =
+          tx.ExecScript(fmt::format("INSERT INTO archive_versions (member_id, version_no, blob_uri, sha256, size_bytes,"
+                                    " uploaded_by, uploader_org_id, uploader_kind) VALUES ({}, 1, '{}', '{}', {}, {},"
+                                    " {}, '{}') RETURNING id",
+                                    member, ref.uri, ref.sha256, ref.size, kind == "branch" ? 1 : 2,
+                                    kind == "branch" ? 2 : 1, kind))
+              .Int(0, 0);
+      tx.ExecScript(fmt::format("UPDATE members SET current_version_id = {}, archive_status = 'PENDING' WHERE id = {}",
+                                version, member));
+      return version;
+    });
+  }
+
+  events::Envelope Uploaded(std::int64_t member, std::int64_t version) {
+    return events::MakeEnvelope("archive.uploaded", 1, "test", std::to_string(member),
+                                {{"member_id", member}, {"version_id", version}}, std::chrono::system_clock::now());
+  }
+
+  worker::Outcome Deliver(const events::Envelope& event) {
+    const kafka::Message record{"archive.uploaded", 0, 0, event.key, "", {}, 0};
+    return db_.InTransaction([&](pg::Tx& tx) { return reviewer_.Handle({record, event}, tx); });
+  }
+
+  std::string Status(std::int64_t member) {
+    return db_.InTransaction([&](pg::Tx& tx) {
+      return tx.ExecScript(fmt::format("SELECT archive_status FROM members WHERE id = {}", member)).Text(0, 0);
+    });
+  }
+  std::string Verdict(std::int64_t version) {
+    return db_.InTransaction([&](pg::Tx& tx) {
+      return tx.ExecScript(fmt::format("SELECT verdict FROM archive_versions WHERE id = {}", version)).Text(0, 0);
+    });
+  }
+  pg::Result Findings(std::int64_t version) {
+    return db_.InTransaction([&](pg::Tx& tx) { return tx.Run("prereview_findings_of", version); });
+  }
+  std::int64_t Count(const std::string& sql) { return QueryInt(db_, sql); }
+
+  static const formgen::GeneratedForm& Form(formgen::Case c) { return forms_->at(c); }
+  static std::string Printed(formgen::Case c) { return Form(c).label["number"]; }
+  static std::string Name(formgen::Case c) { return Form(c).label["name"]; }
+
+  static SandboxedChecker* checker_;
+  static std::map<formgen::Case, formgen::GeneratedForm>* forms_;
+  testing::TestSchema schema_;
+  pg::Connection db_{schema_.url()};
+  std::filesystem::path blob_root_ = std::filesystem::temp_directory_path() / ("prereview-blobs-" + RandomHex(4));
+  blob::FileStore blobs_{blob_root_};
+  SandboxedFileChecks checks_{*checker_};
+  Reviewer reviewer_{checks_, blobs_};
+};
+
+SandboxedChecker* PrereviewWorkerTest::checker_ = nullptr;
+std::map<formgen::Case, formgen::GeneratedForm>* PrereviewWorkerTest::forms_ = nullptr;
+
+TEST_F(PrereviewWorkerTest, LeavesAGoodBranchUploadPendingForTheSuperior) {
+  const auto member = Member(Printed(formgen::Case::kClean), Name(formgen::Case::kClean), "011");
+  const auto version = Upload(member, Form(formgen::Case::kClean).bytes, "branch");
+  EXPECT_EQ(Deliver(Uploaded(member, version)).kind(), worker::Outcome::Kind::kDone);
+  EXPECT_EQ(Verdict(version), "PASS");
+  EXPECT_EQ(Status(member), "PENDING");
+  EXPECT_TRUE(Findings(version).empty());
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE topic = 'archive.pre-reviewed'"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM archive_versions WHERE page1_fingerprint IS NOT NULL"), 1);
+}
+
+TEST_F(PrereviewWorkerTest, ReturnsAnIntegrityFailureToTheUploaderWithTheReason) {
+  const auto member = Member("202412345678", "王小明", "021");
+  const auto version = Upload(member, "<html><body>入团志愿书</body></html>", "branch");
+  Deliver(Uploaded(member, version));
+  EXPECT_EQ(Verdict(version), "FAIL");
+  EXPECT_EQ(Status(member), "REJECTED");
+  const pg::Result findings = Findings(version);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings.Text(0, 0), "NOT_PDF");
+  EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE from_state = 'PENDING' AND to_state = 'REJECTED'"
+                  " AND reason LIKE '预审未通过：%'"),
+            1);
+}
+
+TEST_F(PrereviewWorkerTest, AuthenticatesACommitteeUploadThatPassesIntegrity) {
+  const auto member = Member(Printed(formgen::Case::kClean), Name(formgen::Case::kClean), "031");
+  const auto version = Upload(member, Form(formgen::Case::kClean).bytes, "committee");
+  Deliver(Uploaded(member, version));
+  EXPECT_EQ(Status(member), "AUTHENTICATED");
+  EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE to_state = 'AUTHENTICATED' AND actor = 'prereview-worker'"), 1);
+}
+
+TEST_F(PrereviewWorkerTest, GivesNoSecondVerdictWhenTheEventComesAgain) {
+  const auto member = Member("202412345678", "王小明", "041");
+  const auto version = Upload(member, "", "branch");
+  const auto event = Uploaded(member, version);
+  Deliver(event);
+  Deliver(event);
+  Deliver(Uploaded(member, version));  // a replay with a new event id
+  EXPECT_EQ(Findings(version).size(), 1u);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE topic = 'archive.pre-reviewed'"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE actor = 'prereview-worker'"), 1);
+}
+
+TEST_F(PrereviewWorkerTest, FindsTheSameFileUploadedForAnotherMember) {
+  const auto first = Member(Printed(formgen::Case::kClean), Name(formgen::Case::kClean), "051");
+  Deliver(Uploaded(first, Upload(first, Form(formgen::Case::kClean).bytes, "branch")));
+  const auto second = Member("202398765432", "李四", "061");
+  const auto version = Upload(second, Form(formgen::Case::kClean).bytes, "branch");
+  Deliver(Uploaded(second, version));
+  EXPECT_EQ(Verdict(version), "FAIL");
+  const pg::Result findings = Findings(version);
+  bool duplicate = false;
+  for (std::size_t i = 0; i < findings.size(); ++i) duplicate |= findings.Text(i, 0) == "DUPLICATE_FILE";
+  EXPECT_TRUE(duplicate);
+  EXPECT_EQ(Status(second), "PENDING");  // not an integrity failure: the superior decides
+}
+
+TEST_F(PrereviewWorkerTest, SaysWhenTheNumberOnPageOneBelongsToAnotherMember) {
+  // Given the printed number registered to someone else, and a record with a different number
+  const auto other = Member(Printed(formgen::Case::kNumberMismatch), "张三", "071");
+  const std::string record = Form(formgen::Case::kNumberMismatch).label["record_number"];
+  const auto member = Member(record, Name(formgen::Case::kNumberMismatch), "081");
+  const auto version = Upload(member, Form(formgen::Case::kNumberMismatch).bytes, "branch");
+  Deliver(Uploaded(member, version));
+  const pg::Result findings = Findings(version);
+  ASSERT_FALSE(findings.empty());
+  std::size_t row = findings.size();
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    if (findings.Text(i, 0) == "NUMBER_MISMATCH") row = i;
+  }
+  ASSERT_LT(row, findings.size());
+  const auto values = nlohmann::json::parse(findings.Text(row, 4));
+  EXPECT_EQ(values["cause"], "other_member");
+  EXPECT_EQ(values["other_member_id"], other);
+  EXPECT_NE(findings.Text(row, 3).find("另一名团员"), std::string::npos);
+  // And the number crop is in the blob store for the approver
+  ASSERT_FALSE(findings.IsNull(row, 5));
+  EXPECT_TRUE(blobs_.Exists(findings.Text(row, 5)));
+}
+
+TEST_F(PrereviewWorkerTest, DeadLettersAnEventForAVersionThatDoesNotExist) {
+  const auto outcome = Deliver(Uploaded(1, 999999));
+  EXPECT_EQ(outcome.kind(), worker::Outcome::Kind::kDeadLetter);
+  EXPECT_EQ(outcome.code(), "VERSION_NOT_FOUND");
+}
+
+}  // namespace
+}  // namespace archive::prereview

@@ -1,0 +1,151 @@
+#include "workers/prereview/reviewer.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <sstream>
+
+#include "common/events/envelope.hpp"
+#include "common/log/log.hpp"
+#include "common/outbox/outbox.hpp"
+
+namespace archive::prereview {
+namespace {
+
+constexpr const char* kActor = "prereview-worker";
+
+std::string HashHex(std::uint64_t hash) {
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
+  return text;
+}
+
+// The findings that need the database.
+void AddDatabaseFindings(pg::Tx& tx, std::int64_t version_id, std::int64_t member_id, const std::string& sha256,
+                         Report& report) {
+  const std::optional<std::string> fingerprint =
+      report.page1_hash ? std::optional<std::string>(HashHex(*report.page1_hash)) : std::nullopt;
+  const pg::Result duplicate = tx.Run("prereview_duplicate", version_id, member_id, sha256, fingerprint);
+  if (!duplicate.empty()) {
+    const bool same_file = duplicate.Bool(0, 2);
+    report.Add(Code::kDuplicateFile, same_file ? std::nullopt : std::optional<int>(1),
+               same_file ? "该文件与另一名团员已上传的档案完全相同，请确认是否传错了文件。"
+                         : "该文件第1页与另一名团员已上传档案的第1页相同，请确认是否传错了文件。",
+               {{"same_file", same_file},
+                {"other_version_id", duplicate.Int(0, 0)},
+                {"other_member_id", duplicate.Int(0, 1)}});
+  }
+  for (auto& f : report.findings) {
+    if (f.code != Code::kNumberMismatch || !f.values.contains("read")) continue;
+    const pg::Result owner = tx.Run("prereview_number_owner", f.values["read"].get<std::string>(), member_id);
+    if (owner.empty()) continue;
+    f.values["cause"] = "other_member";
+    f.values["other_member_id"] = owner.Int(0, 0);
+    f.message += "该编号已登记在另一名团员名下，可能上传了别人的档案。";
+  }
+}
+
+nlohmann::json EventFindings(const Report& report) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& f : report.findings) {
+    out.push_back({{"code", CodeName(f.code)},
+                   {"severity", SeverityName(f.severity)},
+                   {"page", f.page ? nlohmann::json(*f.page) : nlohmann::json()}});
+  }
+  return out;
+}
+
+std::string IntegrityReasons(const Report& report) {
+  std::string reasons;
+  for (const auto& f : report.findings) {
+    if (!IsIntegrity(f.code)) continue;
+    if (!reasons.empty()) reasons += "；";
+    reasons += f.message;
+  }
+  return "预审未通过：" + reasons;
+}
+
+}  // namespace
+
+Reviewer::Reviewer(FileChecks& checks, blob::Store& blobs) : checks_(checks), blobs_(blobs) {}
+
+worker::Outcome Reviewer::Handle(const worker::Message& message, pg::Tx& tx) {
+  const auto& payload = message.event.payload;
+  const std::int64_t version_id = payload.at("version_id").get<std::int64_t>();
+  const pg::Result version = tx.Run("prereview_version_load", version_id);
+  if (version.empty()) {
+    return worker::Outcome::DeadLetter("VERSION_NOT_FOUND", fmt::format("no archive version {}", version_id));
+  }
+  const std::int64_t member_id = version.Int(0, 1);
+  if (!version.IsNull(0, 5)) {
+    log::Get("prereview")->info("version {} already has a verdict; nothing to do", version_id);
+    return worker::Outcome::Done();
+  }
+  const std::string uri = version.Text(0, 2);
+  const std::string sha256 = version.Text(0, 3);
+  const std::string uploader_kind = version.Text(0, 4);
+  std::string bytes;
+  try {
+    const auto in = blobs_.Open(uri);
+    std::ostringstream buffer;
+    buffer << in->rdbuf();
+    bytes = std::move(buffer).str();
+  } catch (const blob::NotFound& e) {
+    return worker::Outcome::DeadLetter("BLOB_NOT_FOUND", fmt::format("version {}: {}", version_id, e.what()));
+  }
+
+  Expectations expected;
+  expected.name = version.Text(0, 6);
+  if (!version.IsNull(0, 7)) expected.number = version.Text(0, 7);
+  expected.admission_year = static_cast<int>(version.Int(0, 8));
+  Report report = checks_.Check(bytes, expected);
+  AddDatabaseFindings(tx, version_id, member_id, sha256, report);
+
+  const std::optional<std::string> fingerprint =
+      report.page1_hash ? std::optional<std::string>(HashHex(*report.page1_hash)) : std::nullopt;
+  if (tx.Run("prereview_verdict_record", version_id, std::string(VerdictName(report.verdict)), fingerprint).empty()) {
+    return worker::Outcome::Done();
+  }
+  for (const auto& f : report.findings) {
+    std::optional<std::string> evidence_uri;
+    if (f.evidence) evidence_uri = blobs_.Put(f.evidence->png).uri;  // content-addressed: a retry writes nothing new
+    tx.Run("prereview_finding_insert", version_id, std::string(CodeName(f.code)), std::string(SeverityName(f.severity)),
+           f.page, f.message, f.values.dump(), evidence_uri);
+  }
+
+  const std::string status = version.Text(0, 9);
+  const bool current = !version.IsNull(0, 10) && version.Int(0, 10) == version_id;
+  std::optional<std::string> to;
+  std::optional<std::string> reason;
+  if (current && report.IntegrityFailed() && status == "PENDING") {
+    to = "REJECTED";
+    reason = IntegrityReasons(report);
+  } else if (current && !report.IntegrityFailed() && uploader_kind == "committee" &&
+             (status == "PENDING" || status == "NOT_UPLOADED")) {
+    to = "AUTHENTICATED";
+    reason = "上级团委（领导机关）上传，预审完整性检查通过，无需审批（R4）";
+  }
+  const nlohmann::json detail{{"version_id", version_id}, {"verdict", VerdictName(report.verdict)}};
+  if (to && !tx.Run("prereview_member_status", member_id, *to, status).empty()) {
+    tx.Run("audit_record", std::nullopt, kActor, "archive.prereview", "member", std::to_string(member_id), member_id,
+           status, *to, reason, std::nullopt,
+           message.event.trace_id.empty() ? std::nullopt : std::optional(message.event.trace_id), detail.dump());
+  } else {
+    tx.Run("audit_record", std::nullopt, kActor, "archive.prereview", "archive_version", std::to_string(version_id),
+           member_id, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, detail.dump());
+  }
+
+  const nlohmann::json event{{"member_id", member_id},
+                             {"version_id", version_id},
+                             {"verdict", VerdictName(report.verdict)},
+                             {"findings", EventFindings(report)}};
+  outbox::Enqueue(tx, "archive.pre-reviewed",
+                  events::MakeEnvelope("archive.pre-reviewed", 1, kActor, std::to_string(member_id), event,
+                                       std::chrono::system_clock::now()));
+  log::Get("prereview")
+      ->info("version {}: {} with {} findings{}", version_id, VerdictName(report.verdict), report.findings.size(),
+             to ? fmt::format(", member now {}", *to) : "");
+  return worker::Outcome::Done();
+}
+
+}  // namespace archive::prereview
