@@ -178,6 +178,7 @@ void Api::AddRoutes() {
   AddApprovalRoutes();
   AddOrganizationRoutes();
   AddStatisticsRoutes();
+  AddImportRoutes();
 }
 
 std::optional<std::int64_t> IdParam(const Call& call, const std::string& name) {

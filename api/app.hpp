@@ -93,6 +93,7 @@ class Api final : public Application {
   void AddApprovalRoutes();
   void AddOrganizationRoutes();
   void AddStatisticsRoutes();
+  void AddImportRoutes();
 
   ApiConfig config_;
   DbPool& db_;

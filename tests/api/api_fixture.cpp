@@ -176,6 +176,21 @@ std::int64_t ApiFixture::AddFinding(std::int64_t member_id) {
                   CurrentVersion(member_id), ref.uri));
 }
 
+std::string ApiFixture::AddImportBatch(const std::string& org_name, bool with_report) {
+  const std::string id = RandomUuid();
+  const auto sheet = blobs_->Put("姓名\n");
+  const auto report = blobs_->Put("PK report");
+  db_.InTransaction([&](pg::Tx& tx) {
+    tx.Run("import_batch_create", id, org(org_name), user("own"), "members.csv", "csv", sheet.uri, sheet.sha256,
+           sheet.size, false);
+    tx.ExecScript(
+        fmt::format("UPDATE import_batches SET status = 'DONE', total_rows = 3, done_rows = 3, ok_rows = 2, "
+                    "failed_rows = 1, report_uri = {}, finished_at = now() WHERE id = '{}'",
+                    with_report ? "'" + report.uri + "'" : "NULL", id));
+  });
+  return id;
+}
+
 std::string ApiFixture::DevNumberOf(std::int64_t member_id) {
   return db_.InTransaction([&](pg::Tx& tx) {
     return tx.ExecScript(fmt::format("SELECT dev_number FROM members WHERE id = {}", member_id)).Text(0, 0);
