@@ -2,6 +2,7 @@
 
 #include "api/app.hpp"
 #include "common/base/crypto.hpp"
+#include "common/base/text.hpp"
 #include "common/events/envelope.hpp"
 #include "common/outbox/outbox.hpp"
 #include "common/sheet/sheet.hpp"
@@ -101,35 +102,55 @@ void Api::AddImportRoutes() {
          });
        }});
 
-  router_.Add(
-      {.method = "GET", .pattern = "/v1/imports/{id}", .operation = "getImport", .handler = [](Call& call) -> Response {
-         return call.db.InTransaction([&](pg::Tx& tx) -> Response {
-           auto found = BatchFor(tx, call);
-           if (auto* r = std::get_if<Response>(&found)) return std::move(*r);
-           const auto& b = std::get<pg::Result>(found);
-           const auto& status = b.Text(0, 4);
-           nlohmann::json body{{"batch_id", b.Text(0, 0)},
-                               {"org_id", b.Int(0, 1)},
-                               {"filename", b.Text(0, 3)},
-                               {"status", status},
-                               {"dry_run", b.Bool(0, 12)},
-                               {"total_rows", b.IsNull(0, 5) ? nlohmann::json() : nlohmann::json(b.Int(0, 5))},
-                               {"done_rows", b.Int(0, 6)},
-                               {"imported", b.Int(0, 7)},
-                               {"failed", b.Int(0, 8)},
-                               {"error_code", Nullable(b, 10)},
-                               {"error_message", Nullable(b, 11)},
-                               {"created_at", b.Text(0, 13)},
-                               {"finished_at", Nullable(b, 15)},
-                               {"report_url", nullptr}};
-           if (status == "DONE") {
-             // R11: the result line the admin sees.
-             body["summary"] = fmt::format("成功导入 {} 位团员，{} 位团员导入失败", b.Int(0, 7), b.Int(0, 8));
-             if (!b.IsNull(0, 9)) body["report_url"] = fmt::format("/v1/imports/{}/report", b.Text(0, 0));
-           }
-           return Json(200, body);
-         });
-       }});
+  router_.Add({.method = "GET",
+               .pattern = "/v1/imports/{id}",
+               .operation = "getImport",
+               .handler = [this](Call& call) -> Response {
+                 return call.db.InTransaction([&](pg::Tx& tx) -> Response {
+                   auto found = BatchFor(tx, call);
+                   if (auto* r = std::get_if<Response>(&found)) return std::move(*r);
+                   const auto& b = std::get<pg::Result>(found);
+                   const auto& status = b.Text(0, 4);
+                   nlohmann::json body{{"batch_id", b.Text(0, 0)},
+                                       {"org_id", b.Int(0, 1)},
+                                       {"filename", b.Text(0, 3)},
+                                       {"status", status},
+                                       {"dry_run", b.Bool(0, 12)},
+                                       {"total_rows", b.IsNull(0, 5) ? nlohmann::json() : nlohmann::json(b.Int(0, 5))},
+                                       {"done_rows", b.Int(0, 6)},
+                                       {"imported", b.Int(0, 7)},
+                                       {"failed", b.Int(0, 8)},
+                                       {"error_code", Nullable(b, 10)},
+                                       {"error_message", Nullable(b, 11)},
+                                       {"created_at", b.Text(0, 13)},
+                                       {"finished_at", Nullable(b, 15)},
+                                       {"report_url", nullptr}};
+                   if (status == "DONE") {
+                     // R11: the result line the admin sees.
+                     body["summary"] = fmt::format("成功导入 {} 位团员，{} 位团员导入失败", b.Int(0, 7), b.Int(0, 8));
+                     if (!b.IsNull(0, 9)) body["report_url"] = fmt::format("/v1/imports/{}/report", b.Text(0, 0));
+                     nlohmann::json failed = nlohmann::json::array();
+                     const auto f = tx.Run("import_failed_rows", b.Text(0, 0));
+                     for (std::size_t i = 0; i < f.size() && i < static_cast<std::size_t>(config_.list_limit); ++i) {
+                       failed.push_back({{"row", f.Int(i, 0)}, {"reason", f.Text(i, 2)}});
+                     }
+                     // R11: the new members of this batch who still need their e-archive uploaded.
+                     nlohmann::json needs = nlohmann::json::array();
+                     const auto n = tx.Run("api_import_needs_upload", b.Text(0, 0), config_.list_limit);
+                     for (std::size_t i = 0; i < n.size(); ++i) {
+                       needs.push_back(
+                           {{"member_id", n.Int(i, 0)},
+                            {"row", n.Int(i, 1)},
+                            {"name", n.Text(i, 2)},
+                            {"id_card_masked", MaskIdCard(n.Text(i, 3))},
+                            {"upload_deadline", n.IsNull(i, 4) ? nlohmann::json() : nlohmann::json(n.Text(i, 4))}});
+                     }
+                     body["failed_rows"] = failed;
+                     body["needs_upload"] = needs;
+                   }
+                   return Json(200, body);
+                 });
+               }});
 
   router_.Add({.method = "GET",
                .pattern = "/v1/imports/{id}/report",

@@ -336,6 +336,10 @@ TEST_F(ApiTest, AnUploadedSheetStartsAnImportBatchThroughTheOutbox) {
   const auto done = f.AddImportBatch("G", true);
   const auto result = Send(f.port(), "GET", fmt::format("/v1/imports/{}", done), f.token("own")).json();
   EXPECT_EQ(result["summary"], "成功导入 2 位团员，1 位团员导入失败");
+  ASSERT_EQ(result["failed_rows"].size(), 1u) << result;
+  EXPECT_EQ(result["failed_rows"][0]["reason"], "身份证号码校验位错误");
+  ASSERT_EQ(result["needs_upload"].size(), 1u) << result;
+  EXPECT_EQ(result["needs_upload"][0]["row"], 2);
   EXPECT_EQ(Send(f.port(), "GET", result["report_url"].get<std::string>(), f.token("own")).body, "PK report");
   ExpectError(Send(f.port(), "GET", "/v1/imports/not-a-uuid", f.token("own")), 400, "BAD_PARAMETER");
 }
