@@ -70,7 +70,7 @@ std::string TinyPdf(const std::string& marker) {
   return "%PDF-1.4\n% " + marker + "\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 }
 
-ApiFixture::ApiFixture(ApiConfig config) : db_(schema_.url()) {
+ApiFixture::ApiFixture(ApiConfig config, ServerConfig server_config) : db_(schema_.url()) {
   blob_root_ = std::filesystem::temp_directory_path() / archive::testing::UniqueName("api_blobs");
   blobs_ = std::make_unique<blob::FileStore>(blob_root_);
   const auto r = AddOrg("R", "leading_body", std::nullopt);
@@ -85,7 +85,6 @@ ApiFixture::ApiFixture(ApiConfig config) : db_(schema_.url()) {
   AddUser("desc", "branch_admin", org("D"));
   AddUser("sibling", "branch_admin", org("S"));
   AddUser("unrelated", "committee_admin", org("U"));
-  ServerConfig server_config;
   server_config.port = 0;
   server_config.threads = 2;
   pool_ = std::make_unique<DbPool>(schema_.url(), server_config.threads);

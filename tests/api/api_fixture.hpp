@@ -48,7 +48,7 @@ std::string TinyPdf(const std::string& marker);
 
 class ApiFixture {
  public:
-  explicit ApiFixture(ApiConfig config = {});
+  explicit ApiFixture(ApiConfig config = {}, ServerConfig server_config = {});
   ~ApiFixture();
 
   int port() const { return server_->port(); }

@@ -346,3 +346,20 @@ TEST_F(ApiTest, AnUploadedSheetStartsAnImportBatchThroughTheOutbox) {
 
 }  // namespace
 }  // namespace archive::api::testing
+
+namespace archive::api::testing {
+namespace {
+
+TEST(ApiTimeouts, AClientThatStopsHalfwayThroughItsRequestHeadIsDisconnected) {
+  ServerConfig server;
+  server.header_timeout = std::chrono::milliseconds(200);
+  ApiFixture f({}, server);
+  // SendRaw waits up to 10 s for the server to close; the head never ends, so only the timeout can close it.
+  const auto started = std::chrono::steady_clock::now();
+  const auto reply = SendRaw(f.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n");
+  EXPECT_EQ(reply, "");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(9)) << "closed by the client's bound";
+}
+
+}  // namespace
+}  // namespace archive::api::testing
