@@ -13,29 +13,6 @@ struct CallState {
   Caller caller;
 };
 
-std::optional<Caller> Authenticate(pg::Connection& db, std::string_view authorization) {
-  constexpr std::string_view kScheme = "Bearer ";
-  if (authorization.size() <= kScheme.size() || authorization.substr(0, kScheme.size()) != kScheme) {
-    return std::nullopt;
-  }
-  const std::string secret(authorization.substr(kScheme.size()));
-  const auto r = db.InTransaction([&](pg::Tx& tx) { return tx.Run("api_caller", pg::ToBytea(Sha256Raw(secret))); });
-  if (r.empty()) return std::nullopt;
-  const auto role = ParseRole(r.Text(0, 2));
-  if (!role) return std::nullopt;
-  Caller c;
-  c.user_id = r.Int(0, 0);
-  c.login = r.Text(0, 1);
-  c.role = *role;
-  if (!r.IsNull(0, 3)) {
-    c.org_id = r.Int(0, 3);
-    c.org_path = r.Text(0, 4);
-    c.org_kind = r.Text(0, 5);
-  }
-  if (!r.IsNull(0, 6)) c.member_id = r.Int(0, 6);
-  return c;
-}
-
 std::string Megabytes(std::int64_t bytes) {
   return bytes % (1024 * 1024) == 0 ? fmt::format("{} MB", bytes / (1024 * 1024))
                                     : fmt::format("{:.1f} MB", static_cast<double>(bytes) / (1024 * 1024));
@@ -53,6 +30,7 @@ ApiConfig ApiConfig::From(config::Section& section) {
   auto member_section = section.Child("member");
   c.validation = member::ValidationConfig::From(member_section);
   section.Read("list_limit", c.list_limit);
+  section.Read("token_cache_ms", c.token_cache);
   section.Read("rollup_fold_interval_ms", c.rollup_fold_interval);
   section.Read("rollup_fold_batch", c.rollup_fold_batch);
   section.RejectUnknown();
@@ -87,6 +65,41 @@ DbPool::Lease DbPool::Acquire() {
 Api::Api(ApiConfig config, DbPool& db, blob::Store& blobs, const Clock& clock)
     : config_(std::move(config)), db_(db), blobs_(blobs), clock_(clock), layout_(member::BuiltinMemberTemplate()) {
   AddRoutes();
+}
+
+std::optional<Caller> Api::Authenticate(pg::Connection& db, std::string_view authorization) {
+  constexpr std::string_view kScheme = "Bearer ";
+  if (authorization.size() <= kScheme.size() || authorization.substr(0, kScheme.size()) != kScheme) {
+    return std::nullopt;
+  }
+  const std::string hash = Sha256Raw(authorization.substr(kScheme.size()));
+  const auto now = clock_.Now();
+  {
+    std::lock_guard lock(token_mutex_);
+    const auto it = token_cache_.find(hash);
+    if (it != token_cache_.end() && now < it->second.until) return it->second.caller;
+  }
+  const auto r = db.InTransaction([&](pg::Tx& tx) { return tx.Run("api_caller", pg::ToBytea(hash)); });
+  if (r.empty()) return std::nullopt;
+  const auto role = ParseRole(r.Text(0, 2));
+  if (!role) return std::nullopt;
+  Caller c;
+  c.user_id = r.Int(0, 0);
+  c.login = r.Text(0, 1);
+  c.role = *role;
+  if (!r.IsNull(0, 3)) {
+    c.org_id = r.Int(0, 3);
+    c.org_path = r.Text(0, 4);
+    c.org_kind = r.Text(0, 5);
+  }
+  if (!r.IsNull(0, 6)) c.member_id = r.Int(0, 6);
+  if (config_.token_cache.count() > 0) {
+    const Clock::TimePoint expires{std::chrono::milliseconds(r.Int(0, 7))};
+    std::lock_guard lock(token_mutex_);
+    if (token_cache_.size() >= 100'000) token_cache_.clear();  // a bound, not an eviction policy
+    token_cache_[hash] = {c, std::min(expires, now + config_.token_cache)};
+  }
+  return c;
 }
 
 Admission Api::Admit(Request& request) {
@@ -178,6 +191,7 @@ void Api::AddRoutes() {
   AddApprovalRoutes();
   AddOrganizationRoutes();
   AddStatisticsRoutes();
+  AddImportRoutes();
 }
 
 std::optional<std::int64_t> IdParam(const Call& call, const std::string& name) {

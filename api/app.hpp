@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -29,9 +30,11 @@ namespace archive::api {
 struct ApiConfig {
   std::int64_t max_upload_bytes = 20 * 1024 * 1024;  // R2: the archive PDF
   std::int64_t max_json_bytes = 1024 * 1024;
-  int upload_window_days = 30;                           // R3
-  member::ValidationConfig validation;                   // the member rules (R1 date, R9 layout), key "member"
-  int list_limit = 100;                                  // rows per list response
+  int upload_window_days = 30;          // R3
+  member::ValidationConfig validation;  // the member rules (R1 date, R9 layout), key "member"
+  int list_limit = 100;                 // rows per list response
+  // How long a token's caller is remembered; a revoked token or a disabled user stops working within this. 0: never.
+  std::chrono::milliseconds token_cache{10'000};
   std::chrono::milliseconds rollup_fold_interval{2000};  // api/rollup.hpp
   int rollup_fold_batch = 50'000;
 
@@ -87,18 +90,26 @@ class Api final : public Application {
   Response Handle(Request& request, Admission& admission, const std::optional<blob::BlobRef>& upload) override;
 
  private:
+  std::optional<Caller> Authenticate(pg::Connection& db, std::string_view authorization);
   void AddRoutes();
   void AddMemberRoutes();
   void AddArchiveRoutes();
   void AddApprovalRoutes();
   void AddOrganizationRoutes();
   void AddStatisticsRoutes();
+  void AddImportRoutes();
 
   ApiConfig config_;
   DbPool& db_;
   blob::Store& blobs_;
   const Clock& clock_;
   member::MemberTemplate layout_;
+  struct CachedCaller {
+    Caller caller;
+    Clock::TimePoint until;
+  };
+  std::mutex token_mutex_;
+  std::unordered_map<std::string, CachedCaller> token_cache_;  // SHA-256 of the secret -> caller
   Router<Call> router_;
 };
 

@@ -1,5 +1,7 @@
 #include "api/http.hpp"
 
+#include "common/base/text.hpp"
+
 namespace archive::api {
 namespace {
 
@@ -40,6 +42,21 @@ Response Json(int status, const nlohmann::json& body) {
 
 Response Error(int status, std::string_view code, std::string_view message) {
   return Json(status, {{"code", code}, {"message", message}});
+}
+
+std::string ScrubIdNumbers(std::string text) {
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const bool digit = text[i] >= '0' && text[i] <= '9';
+    const bool last = run == 17 && (digit || text[i] == 'X' || text[i] == 'x');
+    if (last && (i + 1 == text.size() || !(text[i + 1] >= '0' && text[i + 1] <= '9'))) {
+      text.replace(i - 17, 18, MaskIdCard(text.substr(i - 17, 18)));
+      run = 0;
+      continue;
+    }
+    run = digit ? run + 1 : 0;
+  }
+  return text;
 }
 
 bool ParseQuery(std::string_view text, std::map<std::string, std::string>& out) {

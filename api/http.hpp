@@ -41,6 +41,10 @@ Response Json(int status, const nlohmann::json& body);
 // The error body of every failure: {"code": "<stable English code>", "message": "<Chinese for the user>"}.
 Response Error(int status, std::string_view code, std::string_view message);
 
+// Masks every run of 17 digits plus a digit or X (an ID card number's shape) as MaskIdCard does, for text on its
+// way to a log: a database error can quote a row.
+std::string ScrubIdNumbers(std::string text);
+
 // Splits "a=1&b=%E5%9B%A2" into decoded pairs. Returns false when an escape is malformed.
 bool ParseQuery(std::string_view text, std::map<std::string, std::string>& out);
 

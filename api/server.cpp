@@ -54,10 +54,10 @@ std::optional<Response> Failure(std::string_view what, const Request& request, F
     return std::nullopt;
   } catch (const archive::Unavailable& e) {
     Log()->warn("{} {} {}: a dependency is unavailable, answering 503: {}", what, request.method, request.path,
-                e.what());
+                ScrubIdNumbers(e.what()));
     return Unavailable();
   } catch (const std::exception& e) {
-    Log()->error("{} {} {}: failed, answering 500: {}", what, request.method, request.path, e.what());
+    Log()->error("{} {} {}: failed, answering 500: {}", what, request.method, request.path, ScrubIdNumbers(e.what()));
     return Internal();
   }
 }

@@ -70,7 +70,7 @@ std::string TinyPdf(const std::string& marker) {
   return "%PDF-1.4\n% " + marker + "\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 }
 
-ApiFixture::ApiFixture(ApiConfig config) : db_(schema_.url()) {
+ApiFixture::ApiFixture(ApiConfig config, ServerConfig server_config) : db_(schema_.url()) {
   blob_root_ = std::filesystem::temp_directory_path() / archive::testing::UniqueName("api_blobs");
   blobs_ = std::make_unique<blob::FileStore>(blob_root_);
   const auto r = AddOrg("R", "leading_body", std::nullopt);
@@ -85,7 +85,6 @@ ApiFixture::ApiFixture(ApiConfig config) : db_(schema_.url()) {
   AddUser("desc", "branch_admin", org("D"));
   AddUser("sibling", "branch_admin", org("S"));
   AddUser("unrelated", "committee_admin", org("U"));
-  ServerConfig server_config;
   server_config.port = 0;
   server_config.threads = 2;
   pool_ = std::make_unique<DbPool>(schema_.url(), server_config.threads);
@@ -174,6 +173,32 @@ std::int64_t ApiFixture::AddFinding(std::int64_t member_id) {
       fmt::format("INSERT INTO prereview_findings (version_id, code, severity, page, message, evidence_uri) "
                   "VALUES ({}, 'BLURRY_PAGE', 'warn', 2, '第 2 页模糊', '{}') RETURNING id",
                   CurrentVersion(member_id), ref.uri));
+}
+
+std::string ApiFixture::AddImportBatch(const std::string& org_name, bool with_report) {
+  const std::string id = RandomUuid();
+  const auto sheet = blobs_->Put("姓名\n");
+  const auto report = blobs_->Put("PK report");
+  db_.InTransaction([&](pg::Tx& tx) {
+    tx.Run("import_batch_create", id, org(org_name), user("own"), "members.csv", "csv", sheet.uri, sheet.sha256,
+           sheet.size, false);
+    tx.ExecScript(
+        fmt::format("UPDATE import_batches SET status = 'DONE', total_rows = 3, done_rows = 3, ok_rows = 2, "
+                    "failed_rows = 1, report_uri = {}, finished_at = now() WHERE id = '{}'",
+                    with_report ? "'" + report.uri + "'" : "NULL", id));
+    // Row 2 imported a member who needs an upload (R11), row 3 failed.
+    const auto m = tx.ExecScript(
+        fmt::format("INSERT INTO members (org_id, name, id_card, joined_on, archive_status, upload_deadline) VALUES "
+                    "({}, '导入团员', "
+                    "'{}', '2024-05-04', 'NOT_UPLOADED', '2024-06-03') RETURNING id",
+                    org(org_name), archive::testing::MakeIdCard("20060303", fmt::format("{:03}", ++sequence_ % 1000))));
+    tx.ExecScript(
+        fmt::format("INSERT INTO import_rows (batch_id, row_no, outcome, member_id, codes, reasons) VALUES "
+                    "('{0}', 2, 'IMPORTED', {1}, '{{}}', '{{}}'), ('{0}', 3, 'FAILED', NULL, "
+                    "'{{ID_CHECKSUM}}', '{{身份证号码校验位错误}}')",
+                    id, m.Int(0, 0)));
+  });
+  return id;
 }
 
 std::string ApiFixture::DevNumberOf(std::int64_t member_id) {

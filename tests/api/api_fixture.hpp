@@ -48,7 +48,7 @@ std::string TinyPdf(const std::string& marker);
 
 class ApiFixture {
  public:
-  explicit ApiFixture(ApiConfig config = {});
+  explicit ApiFixture(ApiConfig config = {}, ServerConfig server_config = {});
   ~ApiFixture();
 
   int port() const { return server_->port(); }
@@ -70,6 +70,8 @@ class ApiFixture {
   std::int64_t AddChangeRequest(std::int64_t member_id, const std::string& status = "PENDING");
   // A finding with an evidence PNG on the member's current version.
   std::int64_t AddFinding(std::int64_t member_id);
+  // A finished import batch of organization org, with a failure report when with_report; returns its id.
+  std::string AddImportBatch(const std::string& org, bool with_report);
   std::int64_t Count(const std::string& sql) { return archive::testing::QueryInt(db_, sql); }
   std::string DevNumberOf(std::int64_t member_id);
 

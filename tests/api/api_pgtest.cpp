@@ -309,3 +309,57 @@ TEST_F(ApiTest, StatisticsOfASubtreeCountOnlyAuthenticatedNewMembersAndAgreeWith
 
 }  // namespace
 }  // namespace archive::api::testing
+
+namespace archive::api::testing {
+namespace {
+
+TEST_F(ApiTest, AnUploadedSheetStartsAnImportBatchThroughTheOutbox) {
+  const std::string csv = "姓名,身份证号码,民族,入团年月\n张三,110105200601010011,汉族,2024-05\n";
+  const auto r =
+      Send(f.port(), "POST", fmt::format("/v1/imports?org_id={}&filename=%E5%90%8D%E5%8D%95.csv", f.org("G")),
+           f.token("own"), csv, "text/csv");
+  ASSERT_EQ(r.status, 202) << r.body;
+  const auto batch = r.json()["batch_id"].get<std::string>();
+  EXPECT_EQ(f.Count(fmt::format("SELECT count(*) FROM import_batches WHERE id = '{}' AND status = 'QUEUED' AND "
+                                "format = 'csv' AND filename = '名单.csv' AND org_id = {}",
+                                batch, f.org("G"))),
+            1);
+  EXPECT_EQ(f.Count(fmt::format("SELECT count(*) FROM outbox WHERE topic = 'import.requested' AND key = '{}'", batch)),
+            1);
+  const auto status = Send(f.port(), "GET", fmt::format("/v1/imports/{}", batch), f.token("parent"));
+  EXPECT_EQ(status.json()["status"], "QUEUED") << status.body;
+  // A PDF is no member sheet.
+  ExpectError(Send(f.port(), "POST", fmt::format("/v1/imports?org_id={}", f.org("G")), f.token("own"),
+                   TinyPdf("not a sheet"), "application/pdf"),
+              415, "NOT_A_SHEET");
+  // A finished batch reads as R11 says, with its failure report.
+  const auto done = f.AddImportBatch("G", true);
+  const auto result = Send(f.port(), "GET", fmt::format("/v1/imports/{}", done), f.token("own")).json();
+  EXPECT_EQ(result["summary"], "成功导入 2 位团员，1 位团员导入失败");
+  ASSERT_EQ(result["failed_rows"].size(), 1u) << result;
+  EXPECT_EQ(result["failed_rows"][0]["reason"], "身份证号码校验位错误");
+  ASSERT_EQ(result["needs_upload"].size(), 1u) << result;
+  EXPECT_EQ(result["needs_upload"][0]["row"], 2);
+  EXPECT_EQ(Send(f.port(), "GET", result["report_url"].get<std::string>(), f.token("own")).body, "PK report");
+  ExpectError(Send(f.port(), "GET", "/v1/imports/not-a-uuid", f.token("own")), 400, "BAD_PARAMETER");
+}
+
+}  // namespace
+}  // namespace archive::api::testing
+
+namespace archive::api::testing {
+namespace {
+
+TEST(ApiTimeouts, AClientThatStopsHalfwayThroughItsRequestHeadIsDisconnected) {
+  ServerConfig server;
+  server.header_timeout = std::chrono::milliseconds(200);
+  ApiFixture f({}, server);
+  // SendRaw waits up to 10 s for the server to close; the head never ends, so only the timeout can close it.
+  const auto started = std::chrono::steady_clock::now();
+  const auto reply = SendRaw(f.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n");
+  EXPECT_EQ(reply, "");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(9)) << "closed by the client's bound";
+}
+
+}  // namespace
+}  // namespace archive::api::testing

@@ -1,5 +1,7 @@
--- R10 by ID card number within the caller's subtree ($1).
+-- R10 by ID card number within the caller's subtree ($1). The number is unique,
+-- so the member is found first and the subtree checked after (OFFSET 0 keeps a generic plan from starting at the
+-- subtree's organizations).
 SELECT m.id, m.name, m.id_card, m.dev_number, m.archive_status, m.org_id, o.name
-FROM members m JOIN organizations o ON o.id = m.org_id
-WHERE m.id_card = $2 AND o.path OPERATOR(public.<@) $1::public.ltree
+FROM (SELECT * FROM members WHERE id_card = $2 OFFSET 0) m JOIN organizations o ON o.id = m.org_id
+WHERE o.path OPERATOR(public.<@) $1::public.ltree
 ORDER BY m.id LIMIT $3
