@@ -62,8 +62,24 @@ DbPool::Lease DbPool::Acquire() {
   return Lease(*this, std::move(connection));
 }
 
+Api::Api(ApiConfig config, DbPool& db, blob::Store& blobs, const Clock& clock, metrics::Registry& metrics)
+    : config_(std::move(config)),
+      db_(db),
+      blobs_(blobs),
+      clock_(clock),
+      metrics_(metrics),
+      layout_(member::BuiltinMemberTemplate()) {
+  AddRoutes();
+}
+
 Api::Api(ApiConfig config, DbPool& db, blob::Store& blobs, const Clock& clock)
-    : config_(std::move(config)), db_(db), blobs_(blobs), clock_(clock), layout_(member::BuiltinMemberTemplate()) {
+    : config_(std::move(config)),
+      db_(db),
+      blobs_(blobs),
+      clock_(clock),
+      own_metrics_(std::make_unique<metrics::Registry>()),
+      metrics_(*own_metrics_),
+      layout_(member::BuiltinMemberTemplate()) {
   AddRoutes();
 }
 
@@ -156,18 +172,30 @@ Response Api::Handle(Request& request, Admission& admission, const std::optional
   }
   auto lease = db_.Acquire();
   Call call{request, state.caller, *lease, body, upload};
+  const auto started = std::chrono::steady_clock::now();
+  const auto count = [&](Response response) {
+    const std::string& operation = state.route->operation;
+    metrics_
+        .GetCounter("archive_http_requests_total", "Routed API requests by operation and status",
+                    {{"operation", operation}, {"status", std::to_string(response.status)}})
+        .Inc();
+    metrics_
+        .GetHistogram("archive_http_request_seconds", "Time to answer a routed API request", {{"operation", operation}})
+        .Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    return response;
+  };
   try {
-    return state.route->handler(call);
+    return count(state.route->handler(call));
   } catch (const pg::SqlError& e) {
     // A constraint the handler did not check first (a concurrent writer won): the request conflicts with the
     // data as it now is. The message is for the operator; the user gets a stable code.
     if (e.IsUniqueViolation()) {
       log::Get("http")->info("{} {}: unique violation, answering 409", request.method, request.path);
-      return Error(409, "CONFLICT", "数据已存在或已被他人修改，请刷新后重试");
+      return count(Error(409, "CONFLICT", "数据已存在或已被他人修改，请刷新后重试"));
     }
     if (e.sqlstate() == "23514") {
       log::Get("http")->info("{} {}: check violation, answering 409", request.method, request.path);
-      return Error(409, "INVALID_STATE", "当前状态不允许此操作，请刷新后重试");
+      return count(Error(409, "INVALID_STATE", "当前状态不允许此操作，请刷新后重试"));
     }
     throw;
   }

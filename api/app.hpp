@@ -21,6 +21,7 @@
 #include "common/config/config.hpp"
 #include "common/member/template.hpp"
 #include "common/member/validation_config.hpp"
+#include "common/metrics/metrics.hpp"
 #include "common/pg/pg.hpp"
 
 // The archive-api application: authentication, the route table and the handlers. See docs/api.md for the
@@ -81,6 +82,9 @@ struct Call {
 
 class Api final : public Application {
  public:
+  // metrics counts each routed request by operation and status, with its latency; without it they go to a registry
+  // of the Api's own that nobody serves.
+  Api(ApiConfig config, DbPool& db, blob::Store& blobs, const Clock& clock, metrics::Registry& metrics);
   Api(ApiConfig config, DbPool& db, blob::Store& blobs, const Clock& clock);
 
   const Router<Call>& router() const { return router_; }
@@ -103,6 +107,8 @@ class Api final : public Application {
   DbPool& db_;
   blob::Store& blobs_;
   const Clock& clock_;
+  std::unique_ptr<metrics::Registry> own_metrics_;
+  metrics::Registry& metrics_;
   member::MemberTemplate layout_;
   struct CachedCaller {
     Caller caller;

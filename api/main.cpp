@@ -6,9 +6,11 @@
 #include "common/blob/blob.hpp"
 #include "common/config/config.hpp"
 #include "common/log/log.hpp"
+#include "common/metrics/endpoint.hpp"
 
-// archive-api [CONFIG.json]: the HTTP API (docs/api.md). Sections "server" (api/server.hpp) and "api"
-// (api/app.hpp); ARCHIVE_DB_URL and ARCHIVE_BLOB_ROOT from the environment.
+// archive-api [CONFIG.json]: the HTTP API (docs/api.md). Sections "server" (api/server.hpp), "api" (api/app.hpp) and
+// "metrics" (the Prometheus endpoint, common/metrics/endpoint.hpp); ARCHIVE_DB_URL and ARCHIVE_BLOB_ROOT from the
+// environment.
 int main(int argc, char** argv) {
   using namespace archive;
   StopSignals signals;
@@ -19,14 +21,18 @@ int main(int argc, char** argv) {
     const auto server_config = api::ServerConfig::From(server_section);
     auto api_section = settings.Child("api");
     auto api_config = api::ApiConfig::From(api_section);
+    auto metrics_section = settings.Child("metrics");
+    const auto endpoint_config = metrics::EndpointConfig::From(metrics_section);
     settings.RejectUnknown();
     const std::string db_url = config::RequireEnv("ARCHIVE_DB_URL");
     api::DbPool db(db_url, server_config.threads);
     api::RollupFolder folder(db_url, api_config.rollup_fold_interval, api_config.rollup_fold_batch);
     blob::FileStore blobs(config::RequireEnv("ARCHIVE_BLOB_ROOT"));
     SystemClock clock;
-    api::Api app(std::move(api_config), db, blobs, clock);
+    metrics::Registry metrics;
+    api::Api app(std::move(api_config), db, blobs, clock, metrics);
     api::Server server(server_config, app);
+    metrics::Endpoint endpoint(endpoint_config, metrics);
     signals.OnStop([&] { server.Stop(); });
     server.Run();
     return 0;

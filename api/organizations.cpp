@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "api/app.hpp"
+#include "common/reminder/reminder.hpp"
 
 // Organizations (R12): create one, create many branches under a parent, list a subtree.
 namespace archive::api {
@@ -148,6 +149,27 @@ void Api::AddOrganizationRoutes() {
                    for (std::size_t i = 0; i < r.size(); ++i) items.push_back(OrgJson(r, i));
                    return Json(200, {{"items", items},
                                      {"truncated", r.size() == static_cast<std::size_t>(config_.list_limit)}});
+                 });
+               }});
+  router_.Add({.method = "GET",
+               .pattern = "/v1/organizations/{id}/reminders",
+               .operation = "getReminders",
+               .handler = [](Call& call) -> Response {
+                 const auto id = IdParam(call, "id");
+                 if (!id) return BadParameter("id", "必须是正整数");
+                 if (!call.caller.IsAdmin()) return Forbidden();
+                 return call.db.InTransaction([&](pg::Tx& tx) -> Response {
+                   const auto org = tx.Run("api_org_get", *id);
+                   if (org.empty() || !call.caller.Covers(org.Text(0, 5))) return OrgNotFound();
+                   const reminder::Banners banners = reminder::ReadBanners(tx, *id);
+                   nlohmann::json items = nlohmann::json::array();
+                   for (const auto& b : banners.Messages()) {
+                     items.push_back({{"code", b.code}, {"message", b.text}, {"count", b.count}});
+                   }
+                   return Json(200, {{"org_id", *id},
+                                     {"not_uploaded", banners.not_uploaded},
+                                     {"unauthenticated", banners.unauthenticated},
+                                     {"banners", items}});
                  });
                }});
 }

@@ -203,6 +203,11 @@ TEST(ApiAccessMatrix, EveryRouteGivesExactlyTheAccessTheRulesAllow) {
                     return Target{"GET", fmt::format("/v1/organizations/{}/subtree", fx.org("G"))};
                   },
                   "NOT_UPLOADED", org_rule(200, {"own", "parent", "grand"})});
+  rows.push_back({"getReminders",
+                  [](ApiFixture& fx, std::int64_t) {
+                    return Target{"GET", fmt::format("/v1/organizations/{}/reminders", fx.org("G"))};
+                  },
+                  "NOT_UPLOADED", org_rule(200, {"own", "parent", "grand"})});
   // Lists answer 200 to every admin, scoped to the caller: checked by content in the tests below. The member
   // role gets 403; approvals are for committee admins only.
   std::map<std::string, int> search;

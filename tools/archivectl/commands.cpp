@@ -24,9 +24,9 @@
 #include "common/pg/pg.hpp"
 #include "common/sheet/sheet.hpp"
 #include "tools/archivectl/args.hpp"
-#include "tools/archivectl/sweep.hpp"
-#include "tools/archivectl/prereview.hpp"
 #include "tools/archivectl/ops.hpp"
+#include "tools/archivectl/prereview.hpp"
+#include "tools/archivectl/sweep.hpp"
 #include "workers/import/importer.hpp"
 #include "workers/import/report.hpp"
 
