@@ -89,6 +89,35 @@ TEST(Schema, RefusesAnArchiveTransitionTheDesignDoesNotAllow) {
   }
 }
 
+// members.org_id is checked per statement by the rollup trigger instead of a per-row foreign key (0009).
+TEST(Schema, RefusesMembersOfAnOrganizationThatDoesNotExistAndNeverDeletesOne) {
+  TestSchema schema;
+  Connection db(schema.url());
+  db.InTransaction([](Tx& tx) {
+    tx.ExecScript(
+        "INSERT INTO organizations (id, code, name, kind, path) VALUES (1, 'root', '团中央', 'leading_body', '1')");
+  });
+  const auto sqlstate_of = [&](const char* sql) {
+    try {
+      db.InTransaction([&](Tx& tx) { tx.ExecScript(sql); });
+    } catch (const SqlError& e) {
+      return e.sqlstate();
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(sqlstate_of("INSERT INTO members (org_id, name, id_card, joined_on, archive_status) VALUES"
+                        " (1, '甲', '11010520080101001X', '2024-03-10', 'NOT_UPLOADED'),"
+                        " (7, '乙', '110105200801010002', '2024-03-10', 'NOT_UPLOADED')"),
+            "23503");
+  EXPECT_EQ(Count(db, "SELECT count(*) FROM members"), 0) << "the statement is refused whole";
+  EXPECT_EQ(sqlstate_of("INSERT INTO members (org_id, name, id_card, joined_on, archive_status) VALUES"
+                        " (1, '甲', '11010520080101001X', '2024-03-10', 'NOT_UPLOADED')"),
+            "accepted");
+  EXPECT_EQ(sqlstate_of("UPDATE members SET org_id = 7"), "23503");
+  EXPECT_EQ(sqlstate_of("DELETE FROM organizations WHERE id = 1"), "23001");
+  EXPECT_EQ(Count(db, "SELECT count(*) FROM members WHERE org_id = 1"), 1);
+}
+
 }  // namespace
 }  // namespace archive::pg
 

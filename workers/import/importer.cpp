@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <future>
 #include <map>
 #include <set>
 #include <sstream>
@@ -60,8 +61,10 @@ std::string_view CellText(const member::CellValue& c) {
   return c.text;
 }
 
-// Rows per INSERT: big enough that round trips don't matter, small enough to bound the arrays held at once.
-constexpr std::size_t kInsertChunk = 10000;
+// Rows per chunk. A chunk is validated, checked against the database and written as a whole; while PostgreSQL
+// writes one chunk, the worker validates the next. Small enough that the first write starts early and the arrays
+// held at once stay small, big enough that round trips don't matter.
+constexpr std::size_t kChunkRows = 5000;
 
 struct Pending {
   std::int64_t row_number = 0;
@@ -69,6 +72,202 @@ struct Pending {
   std::size_t sheet_row = 0;  // its index in the parsed sheet, whose cells the failure report repeats
   std::vector<member::Finding> failures;
   std::optional<std::int64_t> org_id;
+};
+
+// The branches the rows name, looked up in the importer's subtree as they first appear.
+class Branches {
+ public:
+  Branches(std::string org_path, std::optional<std::int64_t> importer_branch)
+      : org_path_(std::move(org_path)), importer_branch_(importer_branch) {}
+
+  // Sets each row's organization, or adds the reason it has none.
+  void Resolve(pg::Tx& tx, std::vector<Pending>& rows) {
+    std::set<std::string> unseen;
+    for (const auto& p : rows) {
+      if (p.result.member.branch && !seen_.contains(*p.result.member.branch)) unseen.insert(*p.result.member.branch);
+    }
+    if (!unseen.empty()) {
+      const auto found = tx.Run("import_branches", org_path_, std::vector<std::string>(unseen.begin(), unseen.end()));
+      for (std::size_t i = 0; i < found.size(); ++i) {
+        const Candidate candidate{found.Int(i, 0), found.Text(i, 3)};
+        if (unseen.contains(found.Text(i, 1))) by_code_[found.Text(i, 1)].push_back(candidate);
+        if (unseen.contains(found.Text(i, 2))) by_name_[found.Text(i, 2)].push_back(candidate);
+      }
+      seen_.merge(unseen);
+    }
+    for (auto& p : rows) Resolve(p);
+  }
+
+ private:
+  using Candidate = std::pair<std::int64_t, std::string>;  // id, kind
+
+  void Resolve(Pending& p) {
+    const auto& branch = p.result.member.branch;
+    if (!branch) {
+      p.org_id = importer_branch_;
+      return;
+    }
+    const auto code = by_code_.find(*branch);
+    const auto name = by_name_.find(*branch);
+    const auto* candidates = code != by_code_.end() ? &code->second : name != by_name_.end() ? &name->second : nullptr;
+    if (candidates == nullptr) {
+      p.failures.push_back(
+          {"BRANCH_NOT_FOUND", "branch",
+           fmt::format("在您管理的组织中找不到团支部“{}”。请填写本组织或下级团支部的全称或组织编码。", *branch),
+           *branch});
+    } else if (candidates->size() > 1) {
+      p.failures.push_back(
+          {"BRANCH_AMBIGUOUS", "branch",
+           fmt::format("有 {} 个团支部都叫“{}”。请改填团支部的组织编码。", candidates->size(), *branch), *branch});
+    } else if (candidates->front().second != "branch" && candidates->front().second != "general_branch") {
+      p.failures.push_back(
+          {"BRANCH_NOT_A_BRANCH", "branch",
+           fmt::format("“{}”不是团支部或团总支，团员只能导入到团支部。请填写团员所在团支部。", *branch), *branch});
+    } else {
+      p.org_id = candidates->front().first;
+    }
+  }
+
+  std::string org_path_;
+  std::optional<std::int64_t> importer_branch_;  // where rows without a branch go, when a branch imports
+  std::set<std::string> seen_;
+  std::map<std::string, std::vector<Candidate>> by_code_;
+  std::map<std::string, std::vector<Candidate>> by_name_;
+};
+
+// Adds a failure to each row whose ID number or development number the database already holds.
+void CheckTaken(pg::Tx& tx, std::vector<Pending>& rows) {
+  std::vector<std::string> ids;
+  std::vector<std::string> numbers;
+  for (const auto& p : rows) {
+    if (!p.result.member.id_card.empty()) ids.push_back(p.result.member.id_card);
+    if (p.result.member.dev_number) numbers.push_back(*p.result.member.dev_number);
+  }
+  std::unordered_map<std::string, std::pair<std::int64_t, std::string>> holders;  // ID -> organization, its name
+  if (!ids.empty()) {
+    const auto found = tx.Run("import_existing_ids", ids);
+    for (std::size_t i = 0; i < found.size(); ++i) holders[found.Text(i, 0)] = {found.Int(i, 1), found.Text(i, 2)};
+  }
+  std::unordered_map<std::string, std::string> number_holders;  // development number -> the holder's ID number
+  if (!numbers.empty()) {
+    const auto found = tx.Run("import_existing_dev_numbers", numbers);
+    for (std::size_t i = 0; i < found.size(); ++i) number_holders[found.Text(i, 0)] = found.Text(i, 1);
+  }
+  if (holders.empty() && number_holders.empty()) return;
+  for (auto& p : rows) {
+    const auto& m = p.result.member;
+    if (const auto it = holders.find(m.id_card); it != holders.end()) {
+      if (p.org_id && it->second.first == *p.org_id) {
+        p.failures.push_back({"ALREADY_IMPORTED", "id_card",
+                              "该团员已在本团支部中，无需重复导入。请从表格中删除这一行。", MaskIdCard(m.id_card)});
+      } else {
+        p.failures.push_back(
+            {"ID_IN_ANOTHER_ORG", "id_card",
+             fmt::format("该身份证号码已是“{}”的团员。团员转到本组织应办理组织关系转接，不能重复导入。",
+                         MaskOrgName(it->second.second)),
+             MaskIdCard(m.id_card)});
+      }
+    }
+    // A number held by this same person is the re-import ALREADY_IMPORTED reports, not a clash.
+    const auto holder = m.dev_number ? number_holders.find(*m.dev_number) : number_holders.end();
+    if (holder != number_holders.end() && holder->second != m.id_card) {
+      p.failures.push_back(
+          {"DEV_NUMBER_TAKEN", "dev_number",
+           fmt::format("发展团员编号 {} 已被其他团员使用。请核对《入团志愿书》第 1 页上的编号。", *m.dev_number),
+           *m.dev_number});
+    }
+  }
+}
+
+// Writes checked chunks in the batch's transaction: the valid rows as members, every row's outcome, and what the
+// result and the failure report list. One chunk at a time.
+class Writer {
+ public:
+  Writer(pg::Tx& tx, const Config& config, const member::HeaderMatch& match, const ParsedSheet& sheet, Result& result)
+      : tx_(tx), config_(config), match_(match), sheet_(sheet), result_(result) {}
+
+  void Write(const std::vector<Pending>& rows) {
+    const auto member_ids = result_.dry_run ? std::unordered_map<std::string, std::int64_t>() : InsertMembers(rows);
+    std::vector<pg::Value> row_numbers, outcomes, row_members, codes, reasons;
+    for (const auto& p : rows) {
+      const auto& m = p.result.member;
+      RowOutcome outcome{p.row_number, p.failures.empty(), {}, {}};
+      for (const auto& f : p.failures) {
+        outcome.codes.push_back(f.code);
+        outcome.reasons.push_back(f.message);
+      }
+      const auto id = member_ids.find(m.id_card);
+      row_numbers.push_back(std::to_string(p.row_number));
+      outcomes.push_back(outcome.imported ? "IMPORTED" : "FAILED");
+      row_members.push_back(id != member_ids.end() ? pg::Value(std::to_string(id->second)) : pg::Value());
+      codes.push_back(Join(outcome.codes));
+      reasons.push_back(Join(outcome.reasons));
+      if (outcome.imported) {
+        ++result_.imported;
+        if (m.needs_e_archive) {
+          result_.needs_upload.push_back({id != member_ids.end() ? id->second : 0, p.row_number, m.name,
+                                          MaskIdCard(m.id_card), DeadlineOf(m).value_or("")});
+        }
+      } else {
+        ++result_.failed;
+        FailedRow& failed = failed_rows.emplace_back();
+        failed.row_number = static_cast<int>(p.row_number);
+        for (const auto& [key, cell] : member::CellsByKey(match_, sheet_.rows[p.sheet_row].cells))
+          failed.cells[key] = cell.text;
+        for (const auto& f : p.failures) {
+          if (!f.column_key.empty()) failed.bad_columns.push_back(f.column_key);
+          failed.reasons.push_back(f.message);
+        }
+      }
+      result_.rows.push_back(std::move(outcome));
+    }
+    if (!row_numbers.empty())
+      tx_.Run("import_rows_insert", result_.batch_id, row_numbers, outcomes, row_members, codes, reasons);
+  }
+
+  std::vector<FailedRow> failed_rows;
+
+ private:
+  pg::Value DeadlineOf(const member::Member& m) const {
+    if (!m.needs_e_archive) return {};
+    return member::FormatDate(
+        member::Date(std::chrono::sys_days(*m.joined_on) + std::chrono::days(config_.upload_window_days)));
+  }
+
+  // The valid rows as members, in one statement; returns ID number -> the new member's id.
+  std::unordered_map<std::string, std::int64_t> InsertMembers(const std::vector<Pending>& rows) {
+    std::vector<pg::Value> org_ids, names, id_cards, genders, ethnicities, births, joins, dev_numbers, phones,
+        educations, statuses, deadlines;
+    for (const auto& p : rows) {
+      if (!p.failures.empty()) continue;
+      const auto& m = p.result.member;
+      org_ids.push_back(std::to_string(*p.org_id));
+      names.push_back(m.name);
+      id_cards.push_back(m.id_card);
+      genders.push_back(m.gender);
+      ethnicities.push_back(m.ethnicity);
+      births.push_back(m.birth_date ? pg::Value(member::FormatDate(*m.birth_date)) : pg::Value());
+      joins.push_back(member::FormatDate(*m.joined_on));
+      dev_numbers.push_back(m.dev_number);
+      phones.push_back(m.phone);
+      educations.push_back(m.education);
+      statuses.push_back(m.needs_e_archive ? "NOT_UPLOADED" : "EXEMPT");
+      deadlines.push_back(DeadlineOf(m));
+    }
+    std::unordered_map<std::string, std::int64_t> ids;
+    if (org_ids.empty()) return ids;
+    const auto inserted = tx_.Run("import_members_insert", org_ids, names, id_cards, genders, ethnicities, births,
+                                  joins, dev_numbers, phones, educations, statuses, deadlines);
+    ids.reserve(inserted.size());
+    for (std::size_t i = 0; i < inserted.size(); ++i) ids[inserted.Text(i, 1)] = inserted.Int(i, 0);
+    return ids;
+  }
+
+  pg::Tx& tx_;
+  const Config& config_;
+  const member::HeaderMatch& match_;
+  const ParsedSheet& sheet_;
+  Result& result_;
 };
 
 }  // namespace
@@ -201,201 +400,46 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
     }
   }
 
-  // Every row against the rules.
+  // Every row against the rules and the database, a chunk at a time. While one chunk is written (on PostgreSQL's
+  // core), the next is validated (on the worker's); the transaction is only ever used by one of the two at once.
   member::ValidationConfig rules = config_.validation;
   const bool importer_is_branch = org_kind == "branch" || org_kind == "general_branch";
   rules.require_branch = !importer_is_branch;
   const member::Date today = TodayInChina(clock_);
   member::DuplicateTracker duplicates;
-  std::vector<Pending> rows;
-  const int total = static_cast<int>(sheet.rows.size() - *header_index - 1);
-  rows.reserve(static_cast<std::size_t>(total));
-  for (std::size_t i = *header_index + 1; i < sheet.rows.size(); ++i) {
-    auto& cells = sheet.rows[i].cells;
-    for (auto& c : cells) {
-      if (c.kind == member::CellValue::Kind::kText) c.text = StripFormulaGuard(std::move(c.text));
-    }
-    const auto by_key = member::CellsByKey(match, cells);
-    Pending p;
-    p.row_number = sheet.rows[i].number;
-    p.sheet_row = i;
-    p.result = member::ValidateRow(layout_, by_key, rules, today, sheet.info.date1904);
-    p.failures = p.result.failures;
-    if (!p.result.member.id_card.empty()) {
-      for (auto& f : duplicates.Add(static_cast<std::size_t>(p.row_number), p.result.member))
-        p.failures.push_back(std::move(f));
-    }
-    rows.push_back(std::move(p));
-    if (progress && rows.size() % 2000 == 0) progress(static_cast<int>(rows.size()), total);
-  }
-
-  // The branch of each row, inside the importer's own subtree.
-  std::set<std::string> branch_names;
-  for (const auto& p : rows) {
-    if (p.result.member.branch) branch_names.insert(*p.result.member.branch);
-  }
-  std::map<std::string, std::vector<std::pair<std::int64_t, std::string>>> by_code;
-  std::map<std::string, std::vector<std::pair<std::int64_t, std::string>>> by_name;
-  if (!branch_names.empty()) {
-    const auto found =
-        tx.Run("import_branches", org_path, std::vector<std::string>(branch_names.begin(), branch_names.end()));
-    for (std::size_t i = 0; i < found.size(); ++i) {
-      by_code[found.Text(i, 1)].emplace_back(found.Int(i, 0), found.Text(i, 3));
-      by_name[found.Text(i, 2)].emplace_back(found.Int(i, 0), found.Text(i, 3));
-    }
-  }
-  for (auto& p : rows) {
-    const auto& branch = p.result.member.branch;
-    if (!branch) {
-      if (importer_is_branch) p.org_id = importer_org;
-      continue;
-    }
-    const auto* candidates = by_code.count(*branch)   ? &by_code[*branch]
-                             : by_name.count(*branch) ? &by_name[*branch]
-                                                      : nullptr;
-    if (candidates == nullptr) {
-      p.failures.push_back(
-          {"BRANCH_NOT_FOUND", "branch",
-           fmt::format("在您管理的组织中找不到团支部“{}”。请填写本组织或下级团支部的全称或组织编码。", *branch),
-           *branch});
-    } else if (candidates->size() > 1) {
-      p.failures.push_back(
-          {"BRANCH_AMBIGUOUS", "branch",
-           fmt::format("有 {} 个团支部都叫“{}”。请改填团支部的组织编码。", candidates->size(), *branch), *branch});
-    } else if (candidates->front().second != "branch" && candidates->front().second != "general_branch") {
-      p.failures.push_back(
-          {"BRANCH_NOT_A_BRANCH", "branch",
-           fmt::format("“{}”不是团支部或团总支，团员只能导入到团支部。请填写团员所在团支部。", *branch), *branch});
-    } else {
-      p.org_id = candidates->front().first;
-    }
-  }
-
-  // ID numbers and development numbers already in the database.
-  std::vector<std::string> ids;
-  std::vector<std::string> numbers;
-  for (const auto& p : rows) {
-    if (!p.result.member.id_card.empty()) ids.push_back(p.result.member.id_card);
-    if (p.result.member.dev_number) numbers.push_back(*p.result.member.dev_number);
-  }
-  std::map<std::string, std::pair<std::int64_t, std::string>> existing_ids;
-  if (!ids.empty()) {
-    const auto found = tx.Run("import_existing_ids", ids);
-    for (std::size_t i = 0; i < found.size(); ++i) existing_ids[found.Text(i, 0)] = {found.Int(i, 1), found.Text(i, 2)};
-  }
-  std::unordered_map<std::string, std::string> number_holders;  // development number -> the holder's ID number
-  if (!numbers.empty()) {
-    const auto found = tx.Run("import_existing_dev_numbers", numbers);
-    for (std::size_t i = 0; i < found.size(); ++i) number_holders[found.Text(i, 0)] = found.Text(i, 1);
-  }
-  for (auto& p : rows) {
-    const auto& m = p.result.member;
-    if (const auto it = existing_ids.find(m.id_card); it != existing_ids.end()) {
-      if (p.org_id && it->second.first == *p.org_id) {
-        p.failures.push_back({"ALREADY_IMPORTED", "id_card",
-                              "该团员已在本团支部中，无需重复导入。请从表格中删除这一行。", MaskIdCard(m.id_card)});
-      } else {
-        p.failures.push_back(
-            {"ID_IN_ANOTHER_ORG", "id_card",
-             fmt::format("该身份证号码已是“{}”的团员。团员转到本组织应办理组织关系转接，不能重复导入。",
-                         MaskOrgName(it->second.second)),
-             MaskIdCard(m.id_card)});
+  Branches branches(org_path, importer_is_branch ? std::optional(importer_org) : std::nullopt);
+  Writer writer(tx, config_, match, sheet, result);
+  const std::size_t first = *header_index + 1;
+  const int total = static_cast<int>(sheet.rows.size() - first);
+  std::future<void> writing;  // the chunk being written; declared last, so that it finishes before the rest goes
+  for (std::size_t start = first; start < sheet.rows.size(); start += kChunkRows) {
+    std::vector<Pending> chunk;
+    chunk.reserve(kChunkRows);
+    for (std::size_t i = start; i < std::min(sheet.rows.size(), start + kChunkRows); ++i) {
+      auto& cells = sheet.rows[i].cells;
+      for (auto& c : cells) {
+        if (c.kind == member::CellValue::Kind::kText) c.text = StripFormulaGuard(std::move(c.text));
+      }
+      Pending& p = chunk.emplace_back();
+      p.row_number = sheet.rows[i].number;
+      p.sheet_row = i;
+      p.result = member::ValidateRow(layout_, member::CellsByKey(match, cells), rules, today, sheet.info.date1904);
+      p.failures = p.result.failures;
+      if (!p.result.member.id_card.empty()) {
+        for (auto& f : duplicates.Add(static_cast<std::size_t>(p.row_number), p.result.member))
+          p.failures.push_back(std::move(f));
       }
     }
-    // A number held by this same person is the re-import ALREADY_IMPORTED reports, not a clash.
-    const auto holder = m.dev_number ? number_holders.find(*m.dev_number) : number_holders.end();
-    if (holder != number_holders.end() && holder->second != m.id_card) {
-      p.failures.push_back(
-          {"DEV_NUMBER_TAKEN", "dev_number",
-           fmt::format("发展团员编号 {} 已被其他团员使用。请核对《入团志愿书》第 1 页上的编号。", *m.dev_number),
-           *m.dev_number});
-    }
+    if (writing.valid()) writing.get();
+    if (progress) progress(static_cast<int>(start - first), total);
+    branches.Resolve(tx, chunk);
+    CheckTaken(tx, chunk);
+    writing = std::async(std::launch::async, [&writer, chunk = std::move(chunk)] { writer.Write(chunk); });
   }
+  if (writing.valid()) writing.get();
 
-  // Import the valid rows: set-based statements of kInsertChunk rows each, so the worker holds one chunk's arrays
-  // at a time.
-  std::vector<const Pending*> valid;
-  for (const auto& p : rows) {
-    if (p.failures.empty()) valid.push_back(&p);
-  }
-  const auto deadline_of = [&](const member::Member& m) {
-    return m.needs_e_archive
-               ? pg::Value(member::FormatDate(
-                     member::Date(std::chrono::sys_days(*m.joined_on) + std::chrono::days(config_.upload_window_days))))
-               : pg::Value();
-  };
-  std::unordered_map<std::string, std::int64_t> member_ids;
-  member_ids.reserve(valid.size());
-  for (std::size_t start = 0; start < valid.size() && !result.dry_run; start += kInsertChunk) {
-    const std::size_t end = std::min(valid.size(), start + kInsertChunk);
-    std::vector<pg::Value> org_ids, names, id_cards, genders, ethnicities, births, joins, dev_numbers, phones,
-        educations, statuses, deadlines;
-    for (std::size_t i = start; i < end; ++i) {
-      const auto& m = valid[i]->result.member;
-      org_ids.push_back(std::to_string(*valid[i]->org_id));
-      names.push_back(m.name);
-      id_cards.push_back(m.id_card);
-      genders.push_back(m.gender);
-      ethnicities.push_back(m.ethnicity);
-      births.push_back(m.birth_date ? pg::Value(member::FormatDate(*m.birth_date)) : pg::Value());
-      joins.push_back(member::FormatDate(*m.joined_on));
-      dev_numbers.push_back(m.dev_number);
-      phones.push_back(m.phone);
-      educations.push_back(m.education);
-      statuses.push_back(m.needs_e_archive ? "NOT_UPLOADED" : "EXEMPT");
-      deadlines.push_back(deadline_of(m));
-    }
-    const auto inserted = tx.Run("import_members_insert", org_ids, names, id_cards, genders, ethnicities, births, joins,
-                                 dev_numbers, phones, educations, statuses, deadlines);
-    for (std::size_t i = 0; i < inserted.size(); ++i) member_ids[inserted.Text(i, 1)] = inserted.Int(i, 0);
-  }
-  for (const Pending* p : valid) {
-    const auto& m = p->result.member;
-    if (!m.needs_e_archive) continue;
-    result.needs_upload.push_back({result.dry_run ? 0 : member_ids[m.id_card], p->row_number, m.name,
-                                   MaskIdCard(m.id_card), deadline_of(m).value_or("")});
-  }
-
-  // Record every row's outcome, and the failure report.
-  std::vector<pg::Value> row_numbers, outcomes, row_members, codes, reasons;
-  const auto flush_rows = [&] {
-    if (!row_numbers.empty())
-      tx.Run("import_rows_insert", batch_id, row_numbers, outcomes, row_members, codes, reasons);
-    for (auto* column : {&row_numbers, &outcomes, &row_members, &codes, &reasons}) column->clear();
-  };
-  std::vector<FailedRow> failed_rows;
-  for (const auto& p : rows) {
-    RowOutcome outcome{p.row_number, p.failures.empty(), {}, {}};
-    for (const auto& f : p.failures) {
-      outcome.codes.push_back(f.code);
-      outcome.reasons.push_back(f.message);
-    }
-    row_numbers.push_back(std::to_string(p.row_number));
-    outcomes.push_back(outcome.imported ? "IMPORTED" : "FAILED");
-    const auto id = member_ids.find(p.result.member.id_card);
-    row_members.push_back(outcome.imported && id != member_ids.end() ? pg::Value(std::to_string(id->second))
-                                                                     : pg::Value());
-    codes.push_back(Join(outcome.codes));
-    reasons.push_back(Join(outcome.reasons));
-    if (outcome.imported) {
-      ++result.imported;
-    } else {
-      ++result.failed;
-      FailedRow& failed = failed_rows.emplace_back();
-      failed.row_number = static_cast<int>(p.row_number);
-      for (const auto& [key, cell] : member::CellsByKey(match, sheet.rows[p.sheet_row].cells))
-        failed.cells[key] = cell.text;
-      for (const auto& f : p.failures) {
-        if (!f.column_key.empty()) failed.bad_columns.push_back(f.column_key);
-        failed.reasons.push_back(f.message);
-      }
-    }
-    result.rows.push_back(std::move(outcome));
-    if (row_numbers.size() == kInsertChunk) flush_rows();
-  }
-  flush_rows();
-  result.total = static_cast<int>(rows.size());
-  if (!failed_rows.empty()) result.report_uri = blobs_.Put(WriteFailureReport(layout_, failed_rows)).uri;
+  result.total = total;
+  if (!writer.failed_rows.empty()) result.report_uri = blobs_.Put(WriteFailureReport(layout_, writer.failed_rows)).uri;
   result.status = "DONE";
   tx.Run("import_batch_finish", batch_id, "DONE", result.total, result.imported, result.failed, result.report_uri,
          std::nullopt, std::nullopt);
