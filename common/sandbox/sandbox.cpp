@@ -30,6 +30,7 @@ namespace {
 
 constexpr const char* kCpuVariable = "ARCHIVE_SANDBOX_CPU_SECONDS";
 constexpr int kExitOutOfMemory = 86;
+constexpr std::uint64_t kPartBit = std::uint64_t{1} << 63;  // in a frame's length: a part, the reply follows
 
 #if defined(__SANITIZE_ADDRESS__)
 constexpr bool kAddressSanitizer = true;
@@ -258,7 +259,7 @@ void Pool::Stop(Child& child, bool kill) {
   child.fd = -1;
 }
 
-Reply Pool::Call(std::string_view request) {
+Reply Pool::Call(std::string_view request, const std::function<bool(std::string_view)>& on_part) {
   if (static_cast<std::int64_t>(request.size()) > limits_.max_request_bytes) {
     return {std::nullopt, Failure::kProtocol,
             fmt::format("request of {} bytes is over the sandbox limit", request.size())};
@@ -286,7 +287,7 @@ Reply Pool::Call(std::string_view request) {
       }
     }
   }
-  Reply reply = Exchange(*child, request);
+  Reply reply = Exchange(*child, request, on_part);
   {
     std::lock_guard lock(mutex_);
     if (reply.failure || ++child->jobs >= limits_.max_jobs_per_child) Stop(*child, reply.failure.has_value());
@@ -296,7 +297,7 @@ Reply Pool::Call(std::string_view request) {
   return reply;
 }
 
-Reply Pool::Exchange(Child& child, std::string_view request) {
+Reply Pool::Exchange(Child& child, std::string_view request, const std::function<bool(std::string_view)>& on_part) {
   const Deadline deadline = std::chrono::steady_clock::now() + limits_.wall_per_job;
   auto died = [&](std::string_view when) -> Reply {
     int status = 0;
@@ -331,27 +332,46 @@ Reply Pool::Exchange(Child& child, std::string_view request) {
   if (io == Io::kTimeout) return timed_out();
   if (io == Io::kClosed) return died("while reading the request");
 
-  std::array<char, 8> reply_header{};
-  io = ReadAll(child.fd, reply_header.data(), reply_header.size(), deadline);
-  if (io == Io::kTimeout) return timed_out();
-  if (io == Io::kClosed) return died("while working");
-  const std::uint64_t size = DecodeLength(reply_header);
-  if (size > static_cast<std::uint64_t>(limits_.max_reply_bytes)) {
+  auto refused = [&](std::string detail) {
     Reply r = died("");
     r.failure = Failure::kProtocol;
-    r.detail = fmt::format("announced a reply of {} bytes, over the limit", size);
+    r.detail = std::move(detail);
     return r;
+  };
+  for (;;) {
+    std::array<char, 8> reply_header{};
+    io = ReadAll(child.fd, reply_header.data(), reply_header.size(), deadline);
+    if (io == Io::kTimeout) return timed_out();
+    if (io == Io::kClosed) return died("while working");
+    const std::uint64_t length = DecodeLength(reply_header);
+    const bool part = (length & kPartBit) != 0;
+    const std::uint64_t size = length & ~kPartBit;
+    if (size > static_cast<std::uint64_t>(limits_.max_reply_bytes)) {
+      return refused(fmt::format("announced a reply of {} bytes, over the limit", size));
+    }
+    std::string body(size, '\0');
+    io = ReadAll(child.fd, body.data(), body.size(), deadline);
+    if (io == Io::kTimeout) return timed_out();
+    if (io == Io::kClosed) return died("while replying");
+    if (!part) return {std::move(body), std::nullopt, ""};
+    if (!on_part || !on_part(body)) return refused("sent a part that was refused");
   }
-  std::string body(size, '\0');
-  io = ReadAll(child.fd, body.data(), body.size(), deadline);
-  if (io == Io::kTimeout) return timed_out();
-  if (io == Io::kClosed) return died("while replying");
-  return {std::move(body), std::nullopt, ""};
 }
 
 int Serve(const std::function<std::string(std::string_view)>& handler) {
+  return Serve([&](std::string_view request, const SendPart&) { return handler(request); });
+}
+
+int Serve(const std::function<std::string(std::string_view, const SendPart&)>& handler) {
   rlim_t budget = 10;
   if (const char* v = std::getenv(kCpuVariable)) budget = std::strtoul(v, nullptr, 10);
+  const auto send = [](std::uint64_t length, std::string_view bytes) {
+    const auto out = EncodeLength(length);
+    return WriteBlocking(1, std::string_view(out.data(), out.size())) && WriteBlocking(1, bytes);
+  };
+  const SendPart part = [&](std::string_view bytes) {
+    if (!send(bytes.size() | kPartBit, bytes)) ::_exit(1);  // the parent has gone
+  };
   for (;;) {
     std::array<char, 8> header{};
     if (!ReadBlocking(0, header.data(), header.size())) return 0;  // the parent closed the socket
@@ -366,12 +386,11 @@ int Serve(const std::function<std::string(std::string_view)>& handler) {
     ::setrlimit(RLIMIT_CPU, &cpu);
     std::string reply;
     try {
-      reply = handler(request);
+      reply = handler(request, part);
     } catch (const std::bad_alloc&) {
       ::_exit(kExitOutOfMemory);
     }
-    const auto out = EncodeLength(reply.size());
-    if (!WriteBlocking(1, std::string_view(out.data(), out.size())) || !WriteBlocking(1, reply)) return 1;
+    if (!send(reply.size(), reply)) return 1;
   }
 }
 

@@ -15,7 +15,9 @@
 // Untrusted files (PDFs, spreadsheets) are parsed in a child process with memory, CPU and wall-time
 // limits, no network and no file writes, so a hostile file costs one child, never the worker. A Pool
 // keeps warm children of one helper program and talks to them over a socket: a request frame in, a
-// reply frame out (an 8-byte little-endian length, then the bytes).
+// reply frame out (an 8-byte little-endian length, then the bytes). Before its reply a child may send parts
+// (frames whose length has the top bit set), so that the parent works on the first results while the child
+// produces the rest.
 namespace archive::sandbox {
 
 struct Limits {
@@ -50,8 +52,10 @@ class Pool {
   Pool(const Pool&) = delete;
   Pool& operator=(const Pool&) = delete;
 
-  // Sends one request and waits for its reply, within the limits.
-  Reply Call(std::string_view request);
+  // Sends one request and waits for its reply, within the limits. Each part the child sends before it goes to
+  // on_part, on the calling thread, as it arrives; on_part returns false to refuse it (the child is stopped,
+  // and the reply is a kProtocol failure). Parts without an on_part are refused.
+  Reply Call(std::string_view request, const std::function<bool(std::string_view)>& on_part = {});
 
   // Starts every child now rather than on first use.
   void Warm();
@@ -65,7 +69,7 @@ class Pool {
   };
   void Start(Child& child);
   void Stop(Child& child, bool kill);
-  Reply Exchange(Child& child, std::string_view request);
+  Reply Exchange(Child& child, std::string_view request, const std::function<bool(std::string_view)>& on_part);
 
   std::string program_;
   std::vector<std::string> args_;
@@ -77,7 +81,10 @@ class Pool {
 
 // The child side: serves requests from fd 0 (a socket), writing replies to it, until the parent closes
 // it. Before each job it re-arms RLIMIT_CPU to cpu_per_job from now (read from the environment the Pool
-// sets). handler gets the request bytes and returns the reply bytes.
+// sets). handler gets the request bytes and returns the reply bytes; the second form may also send parts
+// before its reply (see Pool::Call).
+using SendPart = std::function<void(std::string_view)>;
 int Serve(const std::function<std::string(std::string_view)>& handler);
+int Serve(const std::function<std::string(std::string_view, const SendPart&)>& handler);
 
 }  // namespace archive::sandbox

@@ -7,7 +7,10 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "common/base/crypto.hpp"
+#include "common/member/date.hpp"
 #include "common/testing/testing.hpp"
 #include "workers/import/report.hpp"
 
@@ -295,6 +298,45 @@ TEST_F(ImportTest, RefusesAWholeBatchWhoseShapeIsUnreliable) {
   EXPECT_EQ(Count("SELECT count(*) FROM members"), 1) << "a refused batch imported something";
   EXPECT_EQ(Count("SELECT count(*) FROM import_batches WHERE status = 'FAILED' AND error_message <> ''"),
             static_cast<std::int64_t>(cases.size()));
+}
+
+// The sandbox sends rows in parts of kPartRows while it reads, and chunks are written while later ones are
+// validated: a sheet of several parts still has one outcome, and a problem found late undoes what was written.
+TEST_F(ImportTest, ImportsASheetOfManyPartsAndRefusesItWholeForAProblemFoundLate) {
+  Sheet big{kHeaders, {}};
+  for (int i = 0; i < 12000; ++i) {
+    const auto day = std::chrono::sys_days(std::chrono::year{2008} / 1 / 1) + std::chrono::days(i / 500);
+    const std::string birth = member::FormatDate(member::Date(day));
+    const std::string seq = fmt::format("{:03d}", i % 500 * 2 + 1);  // odd: 男
+    big.rows.push_back(Row("张三", "男", MakeId(birth.substr(0, 4) + birth.substr(5, 2) + birth.substr(8, 2), seq),
+                           "2024-03-10", fmt::format("2024{:08d}", i + 1), "B1"));
+  }
+  big.rows[11000][2] = big.rows[1][2];  // the same person twice, in different parts and chunks
+  Sheet hidden_late = big;
+  hidden_late.hidden_rows = {11500};
+  Sheet merged_late = big;
+  merged_late.merged = {"A11990:B11990"};
+
+  for (const auto& [name, sheet, code] : {std::tuple{"hidden row 11,500", hidden_late, "HIDDEN_ROWS"},
+                                          std::tuple{"merged row 11,990", merged_late, "MERGED_CELLS"}}) {
+    const Result refused = Run(Submit(sheet.Write()));
+    EXPECT_EQ(refused.status, "FAILED") << name;
+    EXPECT_EQ(refused.error_code.value_or(""), code) << name;
+    EXPECT_EQ(refused.imported, 0) << name;
+    EXPECT_EQ(Count("SELECT count(*) FROM members WHERE org_id = 2"), 0) << name << ": written chunks were kept";
+    EXPECT_EQ(Count("SELECT count(*) FROM import_rows"), 0) << name;
+  }
+
+  const Result result = Run(Submit(big.Write()));
+  ASSERT_EQ(result.status, "DONE") << result.error_message.value_or("");
+  EXPECT_EQ(result.Summary(), "成功导入 11999 位团员，1 位团员导入失败");
+  ASSERT_EQ(result.rows.size(), 12000u);
+  EXPECT_EQ(result.rows[11000].row_number, 11002);
+  EXPECT_EQ(result.rows[11000].codes, std::vector<std::string>{"DUPLICATE_ID_IN_FILE"});
+  EXPECT_EQ(Count("SELECT count(*) FROM members WHERE org_id = 2"), 11999);
+  EXPECT_EQ(Count("SELECT count(*) FROM import_rows WHERE outcome = 'IMPORTED' AND member_id IS NOT NULL"), 11999);
+  EXPECT_EQ(Count("SELECT total_rows FROM import_batches WHERE status = 'DONE'"), 12000);
+  EXPECT_EQ(result.needs_upload.size(), 11999u);
 }
 
 TEST(FailureReport, GuardsFormulaLikeTextAndTheImporterStripsTheGuard) {

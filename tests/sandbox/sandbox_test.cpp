@@ -87,6 +87,29 @@ TEST_F(SandboxTest, RefusesAnOversizedReply) {
   EXPECT_EQ(*r.failure, Failure::kProtocol) << r.detail;
 }
 
+TEST_F(SandboxTest, PassesPartsInOrderBeforeTheReply) {
+  std::vector<std::string> parts;
+  const Reply r = pool_.Call("parts:3", [&](std::string_view part) {
+    parts.emplace_back(part);
+    return true;
+  });
+  ASSERT_TRUE(r.bytes) << r.detail;
+  EXPECT_EQ(*r.bytes, "done");
+  EXPECT_EQ(parts, (std::vector<std::string>{"part 1", "part 2", "part 3"}));
+}
+
+TEST_F(SandboxTest, StopsAChildWhosePartIsRefusedOrUnexpected) {
+  int seen = 0;
+  Reply r = pool_.Call("parts:5", [&](std::string_view) { return ++seen < 2; });
+  ASSERT_TRUE(r.failure);
+  EXPECT_EQ(*r.failure, Failure::kProtocol) << r.detail;
+  EXPECT_EQ(seen, 2) << "nothing after the refused part";
+  r = pool_.Call("parts:1");  // a caller that expects no parts
+  ASSERT_TRUE(r.failure);
+  EXPECT_EQ(*r.failure, Failure::kProtocol) << r.detail;
+  EXPECT_EQ(pool_.Call("echo:ok").bytes.value_or(""), "ok");
+}
+
 TEST_F(SandboxTest, ServesCallsFromManyThreadsAndRecyclesChildren) {
   std::vector<std::thread> threads;
   std::atomic<int> ok{0};

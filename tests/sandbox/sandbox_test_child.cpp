@@ -15,8 +15,13 @@
 
 namespace {
 
-std::string Act(std::string_view request) {
+std::string Act(std::string_view request, const archive::sandbox::SendPart& part) {
   if (request.rfind("echo:", 0) == 0) return std::string(request.substr(5));
+  if (request.rfind("parts:", 0) == 0) {  // parts:N sends "part 1" .. "part N", then replies "done"
+    const int n = std::stoi(std::string(request.substr(6)));
+    for (int i = 1; i <= n; ++i) part("part " + std::to_string(i));
+    return "done";
+  }
   if (request == "abort") std::abort();
   if (request == "segv") ::raise(SIGSEGV);
   if (request == "spin") {

@@ -2,12 +2,17 @@
 
 #include <unistd.h>
 
+#include <condition_variable>
+#include <exception>
 #include <filesystem>
 #include <future>
+#include <iterator>
 #include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -69,7 +74,6 @@ constexpr std::size_t kChunkRows = 5000;
 struct Pending {
   std::int64_t row_number = 0;
   member::RowResult result;
-  std::size_t sheet_row = 0;  // its index in the parsed sheet, whose cells the failure report repeats
   std::vector<member::Finding> failures;
   std::optional<std::int64_t> org_id;
 };
@@ -135,8 +139,15 @@ class Branches {
   std::map<std::string, std::vector<Candidate>> by_name_;
 };
 
-// Adds a failure to each row whose ID number or development number the database already holds.
-void CheckTaken(pg::Tx& tx, std::vector<Pending>& rows) {
+// What earlier chunks of the batch wrote, which later chunks see in the database.
+struct Written {
+  std::unordered_set<std::string> ids;
+  std::unordered_set<std::string> dev_numbers;
+};
+
+// Adds a failure to each row whose ID number or development number the database already holds, from before the
+// batch (a value an earlier row of the batch holds is a duplicate in the file, reported as such).
+void CheckTaken(pg::Tx& tx, const Written& written, std::vector<Pending>& rows) {
   std::vector<std::string> ids;
   std::vector<std::string> numbers;
   for (const auto& p : rows) {
@@ -146,12 +157,16 @@ void CheckTaken(pg::Tx& tx, std::vector<Pending>& rows) {
   std::unordered_map<std::string, std::pair<std::int64_t, std::string>> holders;  // ID -> organization, its name
   if (!ids.empty()) {
     const auto found = tx.Run("import_existing_ids", ids);
-    for (std::size_t i = 0; i < found.size(); ++i) holders[found.Text(i, 0)] = {found.Int(i, 1), found.Text(i, 2)};
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      if (!written.ids.contains(found.Text(i, 0))) holders[found.Text(i, 0)] = {found.Int(i, 1), found.Text(i, 2)};
+    }
   }
   std::unordered_map<std::string, std::string> number_holders;  // development number -> the holder's ID number
   if (!numbers.empty()) {
     const auto found = tx.Run("import_existing_dev_numbers", numbers);
-    for (std::size_t i = 0; i < found.size(); ++i) number_holders[found.Text(i, 0)] = found.Text(i, 1);
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      if (!written.dev_numbers.contains(found.Text(i, 0))) number_holders[found.Text(i, 0)] = found.Text(i, 1);
+    }
   }
   if (holders.empty() && number_holders.empty()) return;
   for (auto& p : rows) {
@@ -180,11 +195,10 @@ void CheckTaken(pg::Tx& tx, std::vector<Pending>& rows) {
 }
 
 // Writes checked chunks in the batch's transaction: the valid rows as members, every row's outcome, and what the
-// result and the failure report list. One chunk at a time.
+// result lists. One chunk at a time.
 class Writer {
  public:
-  Writer(pg::Tx& tx, const Config& config, const member::HeaderMatch& match, const ParsedSheet& sheet, Result& result)
-      : tx_(tx), config_(config), match_(match), sheet_(sheet), result_(result) {}
+  Writer(pg::Tx& tx, const Config& config, Result& result) : tx_(tx), config_(config), result_(result) {}
 
   void Write(const std::vector<Pending>& rows) {
     const auto member_ids = result_.dry_run ? std::unordered_map<std::string, std::int64_t>() : InsertMembers(rows);
@@ -210,14 +224,6 @@ class Writer {
         }
       } else {
         ++result_.failed;
-        FailedRow& failed = failed_rows.emplace_back();
-        failed.row_number = static_cast<int>(p.row_number);
-        for (const auto& [key, cell] : member::CellsByKey(match_, sheet_.rows[p.sheet_row].cells))
-          failed.cells[key] = cell.text;
-        for (const auto& f : p.failures) {
-          if (!f.column_key.empty()) failed.bad_columns.push_back(f.column_key);
-          failed.reasons.push_back(f.message);
-        }
       }
       result_.rows.push_back(std::move(outcome));
     }
@@ -225,7 +231,7 @@ class Writer {
       tx_.Run("import_rows_insert", result_.batch_id, row_numbers, outcomes, row_members, codes, reasons);
   }
 
-  std::vector<FailedRow> failed_rows;
+  Written written;
 
  private:
   pg::Value DeadlineOf(const member::Member& m) const {
@@ -254,6 +260,10 @@ class Writer {
       statuses.push_back(m.needs_e_archive ? "NOT_UPLOADED" : "EXEMPT");
       deadlines.push_back(DeadlineOf(m));
     }
+    for (const auto& id : id_cards) written.ids.insert(*id);
+    for (const auto& number : dev_numbers) {
+      if (number) written.dev_numbers.insert(*number);
+    }
     std::unordered_map<std::string, std::int64_t> ids;
     if (org_ids.empty()) return ids;
     const auto inserted = tx_.Run("import_members_insert", org_ids, names, id_cards, genders, ethnicities, births,
@@ -265,10 +275,113 @@ class Writer {
 
   pg::Tx& tx_;
   const Config& config_;
-  const member::HeaderMatch& match_;
-  const ParsedSheet& sheet_;
   Result& result_;
 };
+
+// The rows of a sheet while the sandbox is still reading it: the parser runs on a thread of its own, and Next
+// takes the rows it has read so far.
+class SheetFeed {
+ public:
+  SheetFeed(SheetParser& parser, std::string bytes)
+      : bytes_(std::move(bytes)), reading_(std::async(std::launch::async, [this, &parser] { Read(parser); })) {}
+
+  // Moves the rows read since the last call to the end of rows, waiting until there are some; false once the
+  // reader has finished and every row was taken.
+  bool Next(std::vector<SheetRow>& rows, sheet::SheetInfo& info) {
+    std::unique_lock lock(mutex_);
+    ready_.wait(lock, [&] { return !read_.empty() || done_; });
+    if (failure_) std::rethrow_exception(failure_);
+    if (read_.empty()) return false;
+    info = info_;
+    std::move(read_.begin(), read_.end(), std::back_inserter(rows));
+    read_.clear();
+    return true;
+  }
+
+  // Waits for the reader to finish: its error, the sheet's info and its merged ranges.
+  const ParsedSheet& Finish() {
+    std::unique_lock lock(mutex_);
+    ready_.wait(lock, [&] { return done_; });
+    if (failure_) std::rethrow_exception(failure_);
+    return end_;
+  }
+
+ private:
+  void Read(SheetParser& parser) {
+    ParsedSheet end;
+    std::exception_ptr failure;
+    try {
+      end = parser.Parse(bytes_, [this](const sheet::SheetInfo& info, std::vector<SheetRow>&& rows) {
+        const std::lock_guard lock(mutex_);
+        info_ = info;
+        std::move(rows.begin(), rows.end(), std::back_inserter(read_));
+        ready_.notify_one();
+      });
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    const std::lock_guard lock(mutex_);
+    end_ = std::move(end);
+    failure_ = failure;
+    done_ = true;
+    ready_.notify_one();
+  }
+
+  const std::string bytes_;
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::vector<SheetRow> read_;
+  sheet::SheetInfo info_;
+  ParsedSheet end_;
+  std::exception_ptr failure_;
+  bool done_ = false;
+  std::future<void> reading_;  // last: the reader finishes before the rest goes
+};
+
+using Problem = std::pair<std::string, std::string>;  // code, Chinese message
+
+// What makes the whole sheet unusable once it has been read: the reader's error, or cells merged below the header.
+std::optional<Problem> SheetProblem(const ParsedSheet& end, std::optional<std::int64_t> header_row) {
+  if (end.error) return Problem{std::string(end.error->name()), end.error->message};
+  for (const auto& range : end.merged) {
+    if (header_row && range.last_row > *header_row) {
+      return Problem{"MERGED_CELLS",
+                     fmt::format("表格中 {} 是合并单元格。导入表格不能有合并单元格，请取消合并、每行填写完整后再导入。",
+                                 sheet::RangeName(range))};
+    }
+  }
+  return std::nullopt;
+}
+
+// A data row that makes the rows unreliable: hidden, or holding a formula.
+std::optional<Problem> RowProblem(const SheetRow& row) {
+  if (row.hidden) {
+    return Problem{"HIDDEN_ROWS",
+                   fmt::format("表格第 {} 行是隐藏行。请取消隐藏、确认这些行的内容后再导入。", row.number)};
+  }
+  for (std::size_t c = 0; c < row.cells.size(); ++c) {
+    if (row.cells[c].kind == member::CellValue::Kind::kFormula) {
+      return Problem{
+          "FORMULAS",
+          fmt::format("表格第 {} 行 {} 列是公式，不是数值。请全选表格，复制后用“选择性粘贴 → 数值”粘贴，再导入。",
+                      row.number, sheet::ColumnName(static_cast<int>(c)))};
+    }
+  }
+  return std::nullopt;
+}
+
+// A failed row as the failure report repeats it: the user's cells, the columns to highlight, the reasons.
+FailedRow ReportRow(const member::HeaderMatch& match, const SheetRow& row,
+                    const std::vector<member::Finding>& failures) {
+  FailedRow failed;
+  failed.row_number = static_cast<int>(row.number);
+  for (const auto& [key, cell] : member::CellsByKey(match, row.cells)) failed.cells[key] = cell.text;
+  for (const auto& f : failures) {
+    if (!f.column_key.empty()) failed.bad_columns.push_back(f.column_key);
+    failed.reasons.push_back(f.message);
+  }
+  return failed;
+}
 
 }  // namespace
 
@@ -286,14 +399,23 @@ Config Config::From(config::Section& section) {
 SandboxedParser::SandboxedParser(std::string program, sandbox::Limits limits, int children)
     : pool_(std::move(program), {}, limits, children) {}
 
-ParsedSheet SandboxedParser::Parse(std::string_view bytes) {
-  const sandbox::Reply reply = pool_.Call(bytes);
-  ParsedSheet out;
+ParsedSheet SandboxedParser::Parse(std::string_view bytes, const RowSink& rows) {
+  const sandbox::Reply reply = pool_.Call(bytes, [&](std::string_view part) {
+    auto decoded = Decode(part);
+    if (!decoded || decoded->error) return false;
+    rows(decoded->info, std::move(decoded->rows));
+    return true;
+  });
   if (reply.bytes) {
-    if (auto decoded = Decode(*reply.bytes)) return std::move(*decoded);
+    if (auto decoded = Decode(*reply.bytes)) {
+      if (!decoded->error && !decoded->rows.empty()) rows(decoded->info, std::move(decoded->rows));
+      decoded->rows.clear();
+      return std::move(*decoded);
+    }
   }
   log::Get("import")->warn("the spreadsheet reader failed on a file: {}", reply.bytes ? "garbled reply" : reply.detail);
   const bool timed_out = reply.failure == sandbox::Failure::kTimedOut;
+  ParsedSheet out;
   out.error = sheet::Error{
       sheet::ErrorCode::kCorrupt,
       timed_out ? "文件过于复杂，无法在限定时间内读取。请删除无关的工作表、格式和图片，另存为新的 .xlsx 文件后再导入。"
@@ -334,11 +456,14 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
   }
 
   auto fail = [&](std::string code, std::string message) {
-    result.status = "FAILED";
-    result.error_code = std::move(code);
-    result.error_message = std::move(message);
-    tx.Run("import_batch_finish", batch_id, "FAILED", 0, 0, 0, std::nullopt, result.error_code, result.error_message);
-    return result;
+    Result failed;
+    failed.batch_id = batch_id;
+    failed.dry_run = result.dry_run;
+    failed.status = "FAILED";
+    failed.error_code = std::move(code);
+    failed.error_message = std::move(message);
+    tx.Run("import_batch_finish", batch_id, "FAILED", 0, 0, 0, std::nullopt, failed.error_code, failed.error_message);
+    return failed;
   };
 
   if (batch.Int(0, 5) > config_.limits.max_file_bytes) {
@@ -354,51 +479,44 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
     return fail("FILE_MISSING", "上传的文件已找不到，请重新上传。");
   }
 
-  ParsedSheet sheet = parser_.Parse(bytes);
-  if (sheet.error) return fail(std::string(sheet.error->name()), sheet.error->message);
+  // The sandbox reads the sheet while the rows it has read are validated and written. A problem with the whole
+  // sheet is refused whole: the reader's own error first (as if the sheet had been read before anything else),
+  // and anything written already is rolled back.
+  SheetFeed feed(parser_, std::move(bytes));
+  std::vector<SheetRow> rows;  // read, not yet validated
+  sheet::SheetInfo info;
+  std::optional<std::int64_t> header_row;
+  bool writing_started = false;
+  Writer writer(tx, config_, result);
+  std::future<void> writing;  // the chunk being written; declared after what it uses, so it finishes first
+  auto refuse = [&](Problem problem) {
+    if (writing.valid()) writing.get();
+    if (auto whole = SheetProblem(feed.Finish(), header_row)) problem = std::move(*whole);
+    if (writing_started) tx.ExecScript("ROLLBACK TO SAVEPOINT import_rows");
+    return fail(std::move(problem.first), std::move(problem.second));
+  };
 
   // The header row: by name, not position, among the first rows.
+  while (rows.size() < 5 && feed.Next(rows, info)) {
+  }
   std::vector<std::vector<std::string>> first_rows;
-  for (std::size_t i = 0; i < sheet.rows.size() && i < 5; ++i) {
+  for (std::size_t i = 0; i < rows.size() && i < 5; ++i) {
     auto& texts = first_rows.emplace_back();
-    for (const auto& c : sheet.rows[i].cells) texts.emplace_back(CellText(c));
+    for (const auto& c : rows[i].cells) texts.emplace_back(CellText(c));
   }
   const auto header_index = member::FindHeaderRow(layout_, first_rows);
   if (!header_index) {
     const auto finding = member::HeaderNotFound(layout_);
-    return fail(finding.code, finding.message);
+    return refuse({finding.code, finding.message});
   }
   const auto match = member::MatchHeaderRow(layout_, first_rows[*header_index]);
   if (!match.ok()) {
     std::string message;
     for (const auto& e : match.errors) message += (message.empty() ? "" : "；") + e.message;
-    return fail(match.errors.front().code, message);
+    return refuse({match.errors.front().code, message});
   }
-  const std::int64_t header_row = sheet.rows[*header_index].number;
-
-  // Shapes that make rows unreliable are refused whole, before anything is imported.
-  for (const auto& range : sheet.merged) {
-    if (range.last_row > header_row) {
-      return fail("MERGED_CELLS",
-                  fmt::format("表格中 {} 是合并单元格。导入表格不能有合并单元格，请取消合并、每行填写完整后再导入。",
-                              sheet::RangeName(range)));
-    }
-  }
-  for (std::size_t i = *header_index + 1; i < sheet.rows.size(); ++i) {
-    const auto& row = sheet.rows[i];
-    if (row.hidden) {
-      return fail("HIDDEN_ROWS",
-                  fmt::format("表格第 {} 行是隐藏行。请取消隐藏、确认这些行的内容后再导入。", row.number));
-    }
-    for (std::size_t c = 0; c < row.cells.size(); ++c) {
-      if (row.cells[c].kind == member::CellValue::Kind::kFormula) {
-        return fail(
-            "FORMULAS",
-            fmt::format("表格第 {} 行 {} 列是公式，不是数值。请全选表格，复制后用“选择性粘贴 → 数值”粘贴，再导入。",
-                        row.number, sheet::ColumnName(static_cast<int>(c))));
-      }
-    }
-  }
+  header_row = rows[*header_index].number;
+  rows.erase(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(*header_index) + 1);
 
   // Every row against the rules and the database, a chunk at a time. While one chunk is written (on PostgreSQL's
   // core), the next is validated (on the worker's); the transaction is only ever used by one of the two at once.
@@ -408,22 +526,26 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
   const member::Date today = TodayInChina(clock_);
   member::DuplicateTracker duplicates;
   Branches branches(org_path, importer_is_branch ? std::optional(importer_org) : std::nullopt);
-  Writer writer(tx, config_, match, sheet, result);
-  const std::size_t first = *header_index + 1;
-  const int total = static_cast<int>(sheet.rows.size() - first);
-  std::future<void> writing;  // the chunk being written; declared last, so that it finishes before the rest goes
-  for (std::size_t start = first; start < sheet.rows.size(); start += kChunkRows) {
+  std::vector<FailedRow> failed_rows;
+  int validated = 0;
+  tx.ExecScript("SAVEPOINT import_rows");
+  for (;;) {
+    while (rows.size() < kChunkRows && feed.Next(rows, info)) {
+    }
+    if (rows.empty()) break;
+    const auto taken = rows.begin() + static_cast<std::ptrdiff_t>(std::min(rows.size(), kChunkRows));
+    std::vector<SheetRow> chunk_rows(std::make_move_iterator(rows.begin()), std::make_move_iterator(taken));
+    rows.erase(rows.begin(), taken);
     std::vector<Pending> chunk;
-    chunk.reserve(kChunkRows);
-    for (std::size_t i = start; i < std::min(sheet.rows.size(), start + kChunkRows); ++i) {
-      auto& cells = sheet.rows[i].cells;
-      for (auto& c : cells) {
+    chunk.reserve(chunk_rows.size());
+    for (auto& row : chunk_rows) {
+      if (auto problem = RowProblem(row)) return refuse(std::move(*problem));
+      for (auto& c : row.cells) {
         if (c.kind == member::CellValue::Kind::kText) c.text = StripFormulaGuard(std::move(c.text));
       }
       Pending& p = chunk.emplace_back();
-      p.row_number = sheet.rows[i].number;
-      p.sheet_row = i;
-      p.result = member::ValidateRow(layout_, member::CellsByKey(match, cells), rules, today, sheet.info.date1904);
+      p.row_number = row.number;
+      p.result = member::ValidateRow(layout_, member::CellsByKey(match, row.cells), rules, today, info.date1904);
       p.failures = p.result.failures;
       if (!p.result.member.id_card.empty()) {
         for (auto& f : duplicates.Add(static_cast<std::size_t>(p.row_number), p.result.member))
@@ -431,15 +553,21 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
       }
     }
     if (writing.valid()) writing.get();
-    if (progress) progress(static_cast<int>(start - first), total);
+    if (progress) progress(validated, validated + static_cast<int>(chunk.size() + rows.size()));
+    validated += static_cast<int>(chunk.size());
     branches.Resolve(tx, chunk);
-    CheckTaken(tx, chunk);
+    CheckTaken(tx, writer.written, chunk);
+    for (std::size_t i = 0; i < chunk.size(); ++i) {
+      if (!chunk[i].failures.empty()) failed_rows.push_back(ReportRow(match, chunk_rows[i], chunk[i].failures));
+    }
+    writing_started = true;
     writing = std::async(std::launch::async, [&writer, chunk = std::move(chunk)] { writer.Write(chunk); });
   }
   if (writing.valid()) writing.get();
+  if (auto problem = SheetProblem(feed.Finish(), header_row)) return refuse(std::move(*problem));
 
-  result.total = total;
-  if (!writer.failed_rows.empty()) result.report_uri = blobs_.Put(WriteFailureReport(layout_, writer.failed_rows)).uri;
+  result.total = validated;
+  if (!failed_rows.empty()) result.report_uri = blobs_.Put(WriteFailureReport(layout_, failed_rows)).uri;
   result.status = "DONE";
   tx.Run("import_batch_finish", batch_id, "DONE", result.total, result.imported, result.failed, result.report_uri,
          std::nullopt, std::nullopt);

@@ -33,15 +33,20 @@ struct Config {
 // The seam for parsing untrusted bytes: the worker and archivectl use the sandboxed one.
 class SheetParser {
  public:
+  // The rows of the sheet in order, a part at a time as they are read, with the sheet's info.
+  using RowSink = std::function<void(const sheet::SheetInfo&, std::vector<SheetRow>&&)>;
+
   virtual ~SheetParser() = default;
-  virtual ParsedSheet Parse(std::string_view bytes) = 0;
+  // Reads bytes, passing every row to rows; returns the error, the info and the merged ranges (and no rows).
+  // After an error, the rows passed so far are to be discarded.
+  virtual ParsedSheet Parse(std::string_view bytes, const RowSink& rows) = 0;
 };
 
-// Parses in warm children of the import-sandbox program. Thread-safe.
+// Parses in warm children of the import-sandbox program, which send the rows as they read them. Thread-safe.
 class SandboxedParser final : public SheetParser {
  public:
   SandboxedParser(std::string program, sandbox::Limits limits, int children);
-  ParsedSheet Parse(std::string_view bytes) override;
+  ParsedSheet Parse(std::string_view bytes, const RowSink& rows) override;
 
  private:
   sandbox::Pool pool_;

@@ -66,13 +66,18 @@ member::CellValue Adapt(const sheet::Cell& cell) {
 
 }  // namespace
 
-ParsedSheet ReadSheet(std::string_view bytes, const sheet::Limits& limits) {
+ParsedSheet ReadSheet(std::string_view bytes, const sheet::Limits& limits, const PartSink& part) {
   ParsedSheet out;
-  const sheet::Result result = sheet::Read(bytes, limits, [&](const sheet::SheetInfo&, const sheet::Row& row) {
+  const sheet::Result result = sheet::Read(bytes, limits, [&](const sheet::SheetInfo& info, const sheet::Row& row) {
     SheetRow r{row.number, row.hidden, {}};
     r.cells.reserve(row.cells.size());
     for (const auto& cell : row.cells) r.cells.push_back(Adapt(cell));
     out.rows.push_back(std::move(r));
+    if (part && out.rows.size() == kPartRows) {
+      out.info = info;
+      part(out);
+      out.rows.clear();
+    }
     return true;
   });
   out.error = result.error;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,8 +27,12 @@ struct ParsedSheet {
   std::vector<sheet::Range> merged;
 };
 
-// Reads the spreadsheet into a ParsedSheet (runs in the sandbox child).
-ParsedSheet ReadSheet(std::string_view bytes, const sheet::Limits& limits);
+// Reads the spreadsheet into a ParsedSheet (runs in the sandbox child). With a part sink, each kPartRows rows read
+// go to it as they are read (a ParsedSheet of those rows and the sheet's info), and the result holds the rest.
+// After an error, the rows already sent are to be discarded.
+inline constexpr std::size_t kPartRows = 5000;
+using PartSink = std::function<void(const ParsedSheet&)>;
+ParsedSheet ReadSheet(std::string_view bytes, const sheet::Limits& limits, const PartSink& part = {});
 
 std::string Encode(const ParsedSheet& sheet);
 // nullopt when the bytes are not a well-formed encoding (a broken or hostile child).
