@@ -339,6 +339,22 @@ TEST_F(ImportTest, ImportsASheetOfManyPartsAndRefusesItWholeForAProblemFoundLate
   EXPECT_EQ(result.needs_upload.size(), 11999u);
 }
 
+TEST_F(ImportTest, ReadsWithinTheConfiguredRowLimit) {
+  Config config;
+  config.limits.max_rows = 10;  // the header row included
+  Importer importer{config, layout_, parser_, blobs_, clock_};
+  Sheet sheet{kHeaders, {}};
+  for (int i = 1; i <= 12; ++i) {
+    sheet.rows.push_back(Row("张三", "男", MakeId("20080101", fmt::format("{:03d}", 2 * i + 1)), "2024-03-10",
+                             fmt::format("2024{:08d}", i), "B1"));
+  }
+  const std::string batch = Submit(sheet.Write());
+  const Result result = db_.InTransaction([&](pg::Tx& tx) { return importer.Run(tx, batch, nullptr); });
+  EXPECT_EQ(result.status, "FAILED");
+  EXPECT_EQ(result.error_code.value_or(""), "TOO_MANY_ROWS") << result.error_message.value_or("");
+  EXPECT_EQ(Count("SELECT count(*) FROM members WHERE org_id = 2"), 0);
+}
+
 TEST(FailureReport, GuardsFormulaLikeTextAndTheImporterStripsTheGuard) {
   EXPECT_EQ(StripFormulaGuard("'=HYPERLINK(\"x\")"), "=HYPERLINK(\"x\")");
   EXPECT_EQ(StripFormulaGuard("'plain"), "'plain");

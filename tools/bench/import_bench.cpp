@@ -130,7 +130,7 @@ int Main(const std::vector<std::string>& words) {
       std::make_unique<import::SandboxedParser>(testing::BinaryPath("bin/import-sandbox"), sandbox::Limits{}, 1);
   SystemClock clock;
   import::Importer importer(import::Config{}, layout, *parser, blobs, clock);
-  parser->Parse("warm-up", [](auto&&...) {});  // start the sandbox child, as a running worker has it
+  parser->Parse("warm-up", sheet::Limits{}, [](auto&&...) {});  // start the sandbox child, as a running worker has it
   const long backend = testing::QueryInt(db, "SELECT pg_backend_pid()");
   std::ofstream("/proc/self/clear_refs") << "5";  // resets VmHWM: what follows is the import's own peak
   const long rss_before = PeakRssKiB();

@@ -282,8 +282,10 @@ class Writer {
 // takes the rows it has read so far.
 class SheetFeed {
  public:
-  SheetFeed(SheetParser& parser, std::string bytes)
-      : bytes_(std::move(bytes)), reading_(std::async(std::launch::async, [this, &parser] { Read(parser); })) {}
+  SheetFeed(SheetParser& parser, std::string bytes, const sheet::Limits& limits)
+      : bytes_(std::move(bytes)),
+        limits_(limits),
+        reading_(std::async(std::launch::async, [this, &parser] { Read(parser); })) {}
 
   // Moves the rows read since the last call to the end of rows, waiting until there are some; false once the
   // reader has finished and every row was taken.
@@ -311,7 +313,7 @@ class SheetFeed {
     ParsedSheet end;
     std::exception_ptr failure;
     try {
-      end = parser.Parse(bytes_, [this](const sheet::SheetInfo& info, std::vector<SheetRow>&& rows) {
+      end = parser.Parse(bytes_, limits_, [this](const sheet::SheetInfo& info, std::vector<SheetRow>&& rows) {
         const std::lock_guard lock(mutex_);
         info_ = info;
         std::move(rows.begin(), rows.end(), std::back_inserter(read_));
@@ -328,6 +330,7 @@ class SheetFeed {
   }
 
   const std::string bytes_;
+  const sheet::Limits limits_;
   std::mutex mutex_;
   std::condition_variable ready_;
   std::vector<SheetRow> read_;
@@ -399,8 +402,8 @@ Config Config::From(config::Section& section) {
 SandboxedParser::SandboxedParser(std::string program, sandbox::Limits limits, int children)
     : pool_(std::move(program), {}, limits, children) {}
 
-ParsedSheet SandboxedParser::Parse(std::string_view bytes, const RowSink& rows) {
-  const sandbox::Reply reply = pool_.Call(bytes, [&](std::string_view part) {
+ParsedSheet SandboxedParser::Parse(std::string_view bytes, const sheet::Limits& limits, const RowSink& rows) {
+  const sandbox::Reply reply = pool_.Call(EncodeRequest(limits, bytes), [&](std::string_view part) {
     auto decoded = Decode(part);
     if (!decoded || decoded->error) return false;
     rows(decoded->info, std::move(decoded->rows));
@@ -482,7 +485,7 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
   // The sandbox reads the sheet while the rows it has read are validated and written. A problem with the whole
   // sheet is refused whole: the reader's own error first (as if the sheet had been read before anything else),
   // and anything written already is rolled back.
-  SheetFeed feed(parser_, std::move(bytes));
+  SheetFeed feed(parser_, std::move(bytes), config_.limits);
   std::vector<SheetRow> rows;  // read, not yet validated
   sheet::SheetInfo info;
   std::optional<std::int64_t> header_row;

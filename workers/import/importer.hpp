@@ -37,16 +37,16 @@ class SheetParser {
   using RowSink = std::function<void(const sheet::SheetInfo&, std::vector<SheetRow>&&)>;
 
   virtual ~SheetParser() = default;
-  // Reads bytes, passing every row to rows; returns the error, the info and the merged ranges (and no rows).
-  // After an error, the rows passed so far are to be discarded.
-  virtual ParsedSheet Parse(std::string_view bytes, const RowSink& rows) = 0;
+  // Reads bytes within limits, passing every row to rows; returns the error, the info and the merged ranges (and
+  // no rows). After an error, the rows passed so far are to be discarded.
+  virtual ParsedSheet Parse(std::string_view bytes, const sheet::Limits& limits, const RowSink& rows) = 0;
 };
 
 // Parses in warm children of the import-sandbox program, which send the rows as they read them. Thread-safe.
 class SandboxedParser final : public SheetParser {
  public:
   SandboxedParser(std::string program, sandbox::Limits limits, int children);
-  ParsedSheet Parse(std::string_view bytes, const RowSink& rows) override;
+  ParsedSheet Parse(std::string_view bytes, const sheet::Limits& limits, const RowSink& rows) override;
 
  private:
   sandbox::Pool pool_;

@@ -1,5 +1,6 @@
 #include "workers/import/wire.hpp"
 
+#include <bit>
 #include <cstring>
 
 namespace archive::import {
@@ -40,6 +41,7 @@ class Reader {
   }
   bool Count(std::uint64_t& n) { return U64(n) && n <= in_.size(); }  // each item takes at least one byte
   bool done() const { return in_.empty(); }
+  std::string_view rest() const { return in_; }
 
  private:
   std::string_view in_;
@@ -65,6 +67,36 @@ member::CellValue Adapt(const sheet::Cell& cell) {
 }
 
 }  // namespace
+
+std::string EncodeRequest(const sheet::Limits& limits, std::string_view file) {
+  Writer w;
+  for (const std::int64_t v : {limits.max_file_bytes, limits.max_rows, limits.max_cells, limits.max_uncompressed_bytes,
+                               limits.ratio_grace_bytes, std::int64_t{limits.max_columns}, limits.max_cell_bytes}) {
+    w.U64(static_cast<std::uint64_t>(v));
+  }
+  w.U64(std::bit_cast<std::uint64_t>(limits.max_compression_ratio));
+  std::string out = w.Take();
+  out.append(file);
+  return out;
+}
+
+std::optional<std::pair<sheet::Limits, std::string_view>> DecodeRequest(std::string_view request) {
+  Reader r(request);
+  sheet::Limits limits;
+  std::uint64_t columns = 0, ratio = 0;
+  for (std::int64_t* v : {&limits.max_file_bytes, &limits.max_rows, &limits.max_cells, &limits.max_uncompressed_bytes,
+                          &limits.ratio_grace_bytes}) {
+    std::uint64_t u = 0;
+    if (!r.U64(u)) return std::nullopt;
+    *v = static_cast<std::int64_t>(u);
+  }
+  std::uint64_t cell_bytes = 0;
+  if (!r.U64(columns) || !r.U64(cell_bytes) || !r.U64(ratio)) return std::nullopt;
+  limits.max_columns = static_cast<int>(columns);
+  limits.max_cell_bytes = static_cast<std::int64_t>(cell_bytes);
+  limits.max_compression_ratio = std::bit_cast<double>(ratio);
+  return std::pair{limits, r.rest()};
+}
 
 ParsedSheet ReadSheet(std::string_view bytes, const sheet::Limits& limits, const PartSink& part) {
   ParsedSheet out;

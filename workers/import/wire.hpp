@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/member/cell.hpp"
@@ -26,6 +27,11 @@ struct ParsedSheet {
   std::vector<SheetRow> rows;
   std::vector<sheet::Range> merged;
 };
+
+// What the worker asks of the child: the limits to read the sheet within (the worker's configuration), then the file.
+std::string EncodeRequest(const sheet::Limits& limits, std::string_view file);
+// nullopt when the request is not well formed.
+std::optional<std::pair<sheet::Limits, std::string_view>> DecodeRequest(std::string_view request);
 
 // Reads the spreadsheet into a ParsedSheet (runs in the sandbox child). With a part sink, each kPartRows rows read
 // go to it as they are read (a ParsedSheet of those rows and the sheet's info), and the result holds the rest.
