@@ -327,9 +327,18 @@ TEST_F(ImportTest, ImportsASheetOfManyPartsAndRefusesItWholeForAProblemFoundLate
     EXPECT_EQ(Count("SELECT count(*) FROM import_rows"), 0) << name;
   }
 
-  const Result result = Run(Submit(big.Write()));
+  std::vector<std::pair<int, int>> progress;  // done, total
+  const std::string batch = Submit(big.Write());
+  const Result result = db_.InTransaction([&](pg::Tx& tx) {
+    return importer_.Run(tx, batch, [&](int done, int total) { progress.emplace_back(done, total); });
+  });
   ASSERT_EQ(result.status, "DONE") << result.error_message.value_or("");
   EXPECT_EQ(result.Summary(), "成功导入 11999 位团员，1 位团员导入失败");
+  ASSERT_EQ(progress.size(), 3u) << "one report a chunk";
+  EXPECT_EQ(progress[0].first, 5000);
+  EXPECT_EQ(progress[1].first, 10000);
+  EXPECT_EQ(progress[2], std::make_pair(12000, 12000));
+  for (const auto& [done, total] : progress) EXPECT_LE(done, total);
   ASSERT_EQ(result.rows.size(), 12000u);
   EXPECT_EQ(result.rows[11000].row_number, 11002);
   EXPECT_EQ(result.rows[11000].codes, std::vector<std::string>{"DUPLICATE_ID_IN_FILE"});

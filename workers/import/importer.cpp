@@ -556,7 +556,6 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
       }
     }
     if (writing.valid()) writing.get();
-    if (progress) progress(validated, validated + static_cast<int>(chunk.size() + rows.size()));
     validated += static_cast<int>(chunk.size());
     branches.Resolve(tx, chunk);
     CheckTaken(tx, writer.written, chunk);
@@ -565,6 +564,7 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
     }
     writing_started = true;
     writing = std::async(std::launch::async, [&writer, chunk = std::move(chunk)] { writer.Write(chunk); });
+    if (progress) progress(validated, validated + static_cast<int>(rows.size()));  // on its own connection
   }
   if (writing.valid()) writing.get();
   if (auto problem = SheetProblem(feed.Finish(), header_row)) return refuse(std::move(*problem));

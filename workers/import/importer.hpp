@@ -87,8 +87,9 @@ struct Result {
   std::string Summary() const;
 };
 
-// Reports progress (rows validated so far, total); called from the importing thread, before the batch row
-// is updated in the import transaction (so a second connection may record it without waiting on that row).
+// Reports progress (rows validated so far, and the rows read so far: the reader runs ahead, so the total is
+// soon the sheet's); called from the importing thread while a chunk is written, before the batch row is
+// updated in the import transaction (so a second connection may record it without waiting on that row).
 using Progress = std::function<void(int done, int total)>;
 
 // Runs a batch that import_batches already holds (status QUEUED or RUNNING). Everything it writes goes
