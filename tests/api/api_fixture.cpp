@@ -187,15 +187,15 @@ std::string ApiFixture::AddImportBatch(const std::string& org_name, bool with_re
                     "failed_rows = 1, report_uri = {}, finished_at = now() WHERE id = '{}'",
                     with_report ? "'" + report.uri + "'" : "NULL", id));
     // Row 2 imported a member who needs an upload (R11), row 3 failed.
-    const auto m = tx.ExecScript(
-        fmt::format("INSERT INTO members (org_id, name, id_card, joined_on, archive_status, upload_deadline) VALUES "
-                    "({}, '导入团员', "
-                    "'{}', '2024-05-04', 'NOT_UPLOADED', '2024-06-03') RETURNING id",
-                    org(org_name), archive::testing::MakeIdCard("20060303", fmt::format("{:03}", ++sequence_ % 1000))));
+    const auto m = tx.ExecScript(fmt::format(
+        "INSERT INTO members (org_id, name, id_card, joined_on, archive_status, upload_deadline, import_batch_id, "
+        "import_row_no) VALUES ({}, '导入团员', '{}', '2024-05-04', 'NOT_UPLOADED', '2024-06-03', '{}', 2) RETURNING "
+        "id",
+        org(org_name), archive::testing::MakeIdCard("20060303", fmt::format("{:03}", ++sequence_ % 1000)), id));
     tx.ExecScript(
-        fmt::format("INSERT INTO import_rows (batch_id, row_no, outcome, member_id, codes, reasons) VALUES "
-                    "('{0}', 2, 'IMPORTED', {1}, '{{}}', '{{}}'), ('{0}', 3, 'FAILED', NULL, "
-                    "'{{ID_CHECKSUM}}', '{{身份证号码校验位错误}}')",
+        fmt::format("UPDATE import_batches SET first_member_id = {1}, last_member_id = {1} WHERE id = '{0}';"
+                    "INSERT INTO import_rows (batch_id, row_no, outcome, codes, reasons) VALUES "
+                    "('{0}', 3, 'FAILED', '{{ID_CHECKSUM}}', '{{身份证号码校验位错误}}')",
                     id, m.Int(0, 0)));
   });
   return id;

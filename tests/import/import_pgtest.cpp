@@ -343,7 +343,9 @@ TEST_F(ImportTest, ImportsASheetOfManyPartsAndRefusesItWholeForAProblemFoundLate
   EXPECT_EQ(result.rows[11000].row_number, 11002);
   EXPECT_EQ(result.rows[11000].codes, std::vector<std::string>{"DUPLICATE_ID_IN_FILE"});
   EXPECT_EQ(Count("SELECT count(*) FROM members WHERE org_id = 2"), 11999);
-  EXPECT_EQ(Count("SELECT count(*) FROM import_rows WHERE outcome = 'IMPORTED' AND member_id IS NOT NULL"), 11999);
+  EXPECT_EQ(Count("SELECT count(*) FROM members WHERE import_batch_id = '" + batch + "' AND import_row_no > 1"), 11999);
+  EXPECT_EQ(Count("SELECT count(*) FROM import_rows WHERE row_no = 11002"), 1) << "only the failed row";
+  EXPECT_EQ(Count("SELECT last_member_id - first_member_id + 1 FROM import_batches WHERE status = 'DONE'"), 11999);
   EXPECT_EQ(Count("SELECT total_rows FROM import_batches WHERE status = 'DONE'"), 12000);
   EXPECT_EQ(result.needs_upload.size(), 11999u);
 }

@@ -202,7 +202,7 @@ class Writer {
 
   void Write(const std::vector<Pending>& rows) {
     const auto member_ids = result_.dry_run ? std::unordered_map<std::string, std::int64_t>() : InsertMembers(rows);
-    std::vector<pg::Value> row_numbers, outcomes, row_members, codes, reasons;
+    std::vector<pg::Value> row_numbers, codes, reasons;  // of the failed rows
     for (const auto& p : rows) {
       const auto& m = p.result.member;
       RowOutcome outcome{p.row_number, p.failures.empty(), {}, {}};
@@ -210,28 +210,27 @@ class Writer {
         outcome.codes.push_back(f.code);
         outcome.reasons.push_back(f.message);
       }
-      const auto id = member_ids.find(m.id_card);
-      row_numbers.push_back(std::to_string(p.row_number));
-      outcomes.push_back(outcome.imported ? "IMPORTED" : "FAILED");
-      row_members.push_back(id != member_ids.end() ? pg::Value(std::to_string(id->second)) : pg::Value());
-      codes.push_back(Join(outcome.codes));
-      reasons.push_back(Join(outcome.reasons));
       if (outcome.imported) {
         ++result_.imported;
+        const auto id = member_ids.find(m.id_card);
         if (m.needs_e_archive) {
           result_.needs_upload.push_back({id != member_ids.end() ? id->second : 0, p.row_number, m.name,
                                           MaskIdCard(m.id_card), DeadlineOf(m).value_or("")});
         }
       } else {
         ++result_.failed;
+        row_numbers.push_back(std::to_string(p.row_number));
+        codes.push_back(Join(outcome.codes));
+        reasons.push_back(Join(outcome.reasons));
       }
       result_.rows.push_back(std::move(outcome));
     }
-    if (!row_numbers.empty())
-      tx_.Run("import_rows_insert", result_.batch_id, row_numbers, outcomes, row_members, codes, reasons);
+    if (!row_numbers.empty()) tx_.Run("import_rows_insert", result_.batch_id, row_numbers, codes, reasons);
   }
 
   Written written;
+  std::optional<std::int64_t> first_member;  // the range of ids of the members the batch created
+  std::optional<std::int64_t> last_member;
 
  private:
   pg::Value DeadlineOf(const member::Member& m) const {
@@ -243,7 +242,7 @@ class Writer {
   // The valid rows as members, in one statement; returns ID number -> the new member's id.
   std::unordered_map<std::string, std::int64_t> InsertMembers(const std::vector<Pending>& rows) {
     std::vector<pg::Value> org_ids, names, id_cards, genders, ethnicities, births, joins, dev_numbers, phones,
-        educations, statuses, deadlines;
+        educations, statuses, deadlines, row_numbers;
     for (const auto& p : rows) {
       if (!p.failures.empty()) continue;
       const auto& m = p.result.member;
@@ -259,6 +258,7 @@ class Writer {
       educations.push_back(m.education);
       statuses.push_back(m.needs_e_archive ? "NOT_UPLOADED" : "EXEMPT");
       deadlines.push_back(DeadlineOf(m));
+      row_numbers.push_back(std::to_string(p.row_number));
     }
     for (const auto& id : id_cards) written.ids.insert(*id);
     for (const auto& number : dev_numbers) {
@@ -266,10 +266,16 @@ class Writer {
     }
     std::unordered_map<std::string, std::int64_t> ids;
     if (org_ids.empty()) return ids;
-    const auto inserted = tx_.Run("import_members_insert", org_ids, names, id_cards, genders, ethnicities, births,
-                                  joins, dev_numbers, phones, educations, statuses, deadlines);
+    const auto inserted =
+        tx_.Run("import_members_insert", org_ids, names, id_cards, genders, ethnicities, births, joins, dev_numbers,
+                phones, educations, statuses, deadlines, result_.batch_id, row_numbers);
     ids.reserve(inserted.size());
-    for (std::size_t i = 0; i < inserted.size(); ++i) ids[inserted.Text(i, 1)] = inserted.Int(i, 0);
+    for (std::size_t i = 0; i < inserted.size(); ++i) {
+      const std::int64_t id = inserted.Int(i, 0);
+      ids[inserted.Text(i, 1)] = id;
+      first_member = first_member ? std::min(*first_member, id) : id;
+      last_member = last_member ? std::max(*last_member, id) : id;
+    }
     return ids;
   }
 
@@ -465,7 +471,8 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
     failed.status = "FAILED";
     failed.error_code = std::move(code);
     failed.error_message = std::move(message);
-    tx.Run("import_batch_finish", batch_id, "FAILED", 0, 0, 0, std::nullopt, failed.error_code, failed.error_message);
+    tx.Run("import_batch_finish", batch_id, "FAILED", 0, 0, 0, std::nullopt, failed.error_code, failed.error_message,
+           std::nullopt, std::nullopt);
     return failed;
   };
 
@@ -573,7 +580,7 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
   if (!failed_rows.empty()) result.report_uri = blobs_.Put(WriteFailureReport(layout_, failed_rows)).uri;
   result.status = "DONE";
   tx.Run("import_batch_finish", batch_id, "DONE", result.total, result.imported, result.failed, result.report_uri,
-         std::nullopt, std::nullopt);
+         std::nullopt, std::nullopt, writer.first_member, writer.last_member);
   tx.Run("audit_record", std::nullopt, "import-worker", result.dry_run ? "member.import.dry_run" : "member.import",
          "import_batch", batch_id, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
          nlohmann::json{{"imported", result.imported}, {"failed", result.failed}}.dump());

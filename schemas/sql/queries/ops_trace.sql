@@ -24,8 +24,8 @@ SELECT at, kind, what, detail FROM (
   UNION ALL
   SELECT created_at, 'change-request', status, reason FROM change_requests WHERE member_id = $1
   UNION ALL
-  SELECT b.created_at, 'import', 'batch ' || b.id, 'row ' || r.row_no || ' ' || r.outcome
-  FROM import_rows r JOIN import_batches b ON b.id = r.batch_id WHERE r.member_id = $1
+  SELECT b.created_at, 'import', 'batch ' || b.id, 'row ' || m.import_row_no || ' IMPORTED'
+  FROM members m JOIN import_batches b ON b.id = m.import_batch_id WHERE m.id = $1
   UNION ALL
   SELECT created_at, 'reminder', situation || ' ' || milestone, 'due ' || due_on
   FROM reminders WHERE member_id = $1
