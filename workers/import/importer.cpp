@@ -78,6 +78,12 @@ struct Pending {
   std::optional<std::int64_t> org_id;
 };
 
+// A chunk on its way through the writer: its rows as validated, and as read (for the failure report).
+struct Chunk {
+  std::vector<Pending> rows;
+  std::vector<SheetRow> read;
+};
+
 // The branches the rows name, looked up in the importer's subtree as they first appear.
 class Branches {
  public:
@@ -147,12 +153,13 @@ struct Written {
 
 // Adds a failure to each row whose ID number or development number the database already holds, from before the
 // batch (a value an earlier row of the batch holds is a duplicate in the file, reported as such).
-void CheckTaken(pg::Tx& tx, const Written& written, std::vector<Pending>& rows) {
+void CheckTaken(pg::Tx& tx, const Written& written, const std::vector<Pending*>& rows) {
+  if (rows.empty()) return;
   std::vector<std::string> ids;
   std::vector<std::string> numbers;
-  for (const auto& p : rows) {
-    if (!p.result.member.id_card.empty()) ids.push_back(p.result.member.id_card);
-    if (p.result.member.dev_number) numbers.push_back(*p.result.member.dev_number);
+  for (const Pending* p : rows) {
+    if (!p->result.member.id_card.empty()) ids.push_back(p->result.member.id_card);
+    if (p->result.member.dev_number) numbers.push_back(*p->result.member.dev_number);
   }
   std::unordered_map<std::string, std::pair<std::int64_t, std::string>> holders;  // ID -> organization, its name
   if (!ids.empty()) {
@@ -169,7 +176,8 @@ void CheckTaken(pg::Tx& tx, const Written& written, std::vector<Pending>& rows) 
     }
   }
   if (holders.empty() && number_holders.empty()) return;
-  for (auto& p : rows) {
+  for (Pending* row : rows) {
+    Pending& p = *row;
     const auto& m = p.result.member;
     if (const auto it = holders.find(m.id_card); it != holders.end()) {
       if (p.org_id && it->second.first == *p.org_id) {
@@ -194,14 +202,28 @@ void CheckTaken(pg::Tx& tx, const Written& written, std::vector<Pending>& rows) 
   }
 }
 
+// A failed row as the failure report repeats it: the user's cells, the columns to highlight, the reasons.
+FailedRow ReportRow(const member::HeaderMatch& match, const SheetRow& row,
+                    const std::vector<member::Finding>& failures) {
+  FailedRow failed;
+  failed.row_number = static_cast<int>(row.number);
+  for (const auto& [key, cell] : member::CellsByKey(match, row.cells)) failed.cells[key] = cell.text;
+  for (const auto& f : failures) {
+    if (!f.column_key.empty()) failed.bad_columns.push_back(f.column_key);
+    failed.reasons.push_back(f.message);
+  }
+  return failed;
+}
+
 // Writes checked chunks in the batch's transaction: the valid rows as members, every row's outcome, and what the
 // result lists. One chunk at a time.
 class Writer {
  public:
   Writer(pg::Tx& tx, const Config& config, Result& result) : tx_(tx), config_(config), result_(result) {}
 
-  void Write(const std::vector<Pending>& rows) {
-    const auto member_ids = result_.dry_run ? std::unordered_map<std::string, std::int64_t>() : InsertMembers(rows);
+  // Writes the chunk's rows; a row the database refuses gets its failure here.
+  void Write(std::vector<Pending>& rows) {
+    const auto member_ids = InsertOrCheck(rows);
     std::vector<pg::Value> row_numbers, codes, reasons;  // of the failed rows
     for (const auto& p : rows) {
       const auto& m = p.result.member;
@@ -228,7 +250,6 @@ class Writer {
     if (!row_numbers.empty()) tx_.Run("import_rows_insert", result_.batch_id, row_numbers, codes, reasons);
   }
 
-  Written written;
   std::optional<std::int64_t> first_member;  // the range of ids of the members the batch created
   std::optional<std::int64_t> last_member;
 
@@ -237,6 +258,30 @@ class Writer {
     if (!m.needs_e_archive) return {};
     return member::FormatDate(
         member::Date(std::chrono::sys_days(*m.joined_on) + std::chrono::days(config_.upload_window_days)));
+  }
+
+  // Inserts the valid rows, optimistically: a new member's ID and development numbers are checked by the insert
+  // itself (the unique keys), and only a chunk that meets a number the database already holds is looked up, to tell
+  // the user whose it is, and inserted again without those rows. A dry run only looks up.
+  std::unordered_map<std::string, std::int64_t> InsertOrCheck(std::vector<Pending>& rows) {
+    std::vector<Pending*> failed, valid;
+    for (auto& p : rows) (p.failures.empty() ? valid : failed).push_back(&p);
+    CheckTaken(tx_, written_, failed);  // every reason at once, so that one round of fixes is enough
+    if (result_.dry_run) {
+      CheckTaken(tx_, written_, valid);
+      return {};
+    }
+    tx_.ExecScript("SAVEPOINT import_chunk");
+    try {
+      auto ids = InsertMembers(rows);
+      tx_.ExecScript("RELEASE SAVEPOINT import_chunk");
+      return ids;
+    } catch (const pg::SqlError& e) {
+      if (e.sqlstate() != "23505") throw;  // unique_violation
+    }
+    tx_.ExecScript("ROLLBACK TO SAVEPOINT import_chunk");
+    CheckTaken(tx_, written_, valid);
+    return InsertMembers(rows);
   }
 
   // The valid rows as members, in one statement; returns ID number -> the new member's id.
@@ -260,15 +305,15 @@ class Writer {
       deadlines.push_back(DeadlineOf(m));
       row_numbers.push_back(std::to_string(p.row_number));
     }
-    for (const auto& id : id_cards) written.ids.insert(*id);
-    for (const auto& number : dev_numbers) {
-      if (number) written.dev_numbers.insert(*number);
-    }
     std::unordered_map<std::string, std::int64_t> ids;
     if (org_ids.empty()) return ids;
     const auto inserted =
         tx_.Run("import_members_insert", org_ids, names, id_cards, genders, ethnicities, births, joins, dev_numbers,
                 phones, educations, statuses, deadlines, result_.batch_id, row_numbers);
+    for (const auto& id : id_cards) written_.ids.insert(*id);
+    for (const auto& number : dev_numbers) {
+      if (number) written_.dev_numbers.insert(*number);
+    }
     ids.reserve(inserted.size());
     for (std::size_t i = 0; i < inserted.size(); ++i) {
       const std::int64_t id = inserted.Int(i, 0);
@@ -282,6 +327,7 @@ class Writer {
   pg::Tx& tx_;
   const Config& config_;
   Result& result_;
+  Written written_;  // what earlier chunks inserted
 };
 
 // The rows of a sheet while the sandbox is still reading it: the parser runs on a thread of its own, and Next
@@ -377,19 +423,6 @@ std::optional<Problem> RowProblem(const SheetRow& row) {
     }
   }
   return std::nullopt;
-}
-
-// A failed row as the failure report repeats it: the user's cells, the columns to highlight, the reasons.
-FailedRow ReportRow(const member::HeaderMatch& match, const SheetRow& row,
-                    const std::vector<member::Finding>& failures) {
-  FailedRow failed;
-  failed.row_number = static_cast<int>(row.number);
-  for (const auto& [key, cell] : member::CellsByKey(match, row.cells)) failed.cells[key] = cell.text;
-  for (const auto& f : failures) {
-    if (!f.column_key.empty()) failed.bad_columns.push_back(f.column_key);
-    failed.reasons.push_back(f.message);
-  }
-  return failed;
 }
 
 }  // namespace
@@ -498,7 +531,17 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
   std::optional<std::int64_t> header_row;
   bool writing_started = false;
   Writer writer(tx, config_, result);
-  std::future<void> writing;  // the chunk being written; declared after what it uses, so it finishes first
+  std::future<Chunk> writing;  // the chunk being written; declared after what it uses, so it finishes first
+  std::vector<FailedRow> failed_rows;
+  const member::HeaderMatch* columns = nullptr;  // the header's, once found
+  auto written = [&] {                           // waits for the chunk being written; its failed rows go to the report
+    if (!writing.valid()) return;
+    const Chunk chunk = writing.get();
+    for (std::size_t i = 0; i < chunk.rows.size(); ++i) {
+      if (!chunk.rows[i].failures.empty())
+        failed_rows.push_back(ReportRow(*columns, chunk.read[i], chunk.rows[i].failures));
+    }
+  };
   auto refuse = [&](Problem problem) {
     if (writing.valid()) writing.get();
     if (auto whole = SheetProblem(feed.Finish(), header_row)) problem = std::move(*whole);
@@ -526,6 +569,7 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
     return refuse({match.errors.front().code, message});
   }
   header_row = rows[*header_index].number;
+  columns = &match;
   rows.erase(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(*header_index) + 1);
 
   // Every row against the rules and the database, a chunk at a time. While one chunk is written (on PostgreSQL's
@@ -536,7 +580,6 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
   const member::Date today = TodayInChina(clock_);
   member::DuplicateTracker duplicates;
   Branches branches(org_path, importer_is_branch ? std::optional(importer_org) : std::nullopt);
-  std::vector<FailedRow> failed_rows;
   int validated = 0;
   tx.ExecScript("SAVEPOINT import_rows");
   for (;;) {
@@ -562,18 +605,17 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
           p.failures.push_back(std::move(f));
       }
     }
-    if (writing.valid()) writing.get();
+    written();
     validated += static_cast<int>(chunk.size());
     branches.Resolve(tx, chunk);
-    CheckTaken(tx, writer.written, chunk);
-    for (std::size_t i = 0; i < chunk.size(); ++i) {
-      if (!chunk[i].failures.empty()) failed_rows.push_back(ReportRow(match, chunk_rows[i], chunk[i].failures));
-    }
     writing_started = true;
-    writing = std::async(std::launch::async, [&writer, chunk = std::move(chunk)] { writer.Write(chunk); });
+    writing = std::async(std::launch::async, [&writer, chunk = std::move(chunk), read = std::move(chunk_rows)] mutable {
+      writer.Write(chunk);
+      return Chunk{std::move(chunk), std::move(read)};
+    });
     if (progress) progress(validated, validated + static_cast<int>(rows.size()));  // on its own connection
   }
-  if (writing.valid()) writing.get();
+  written();
   if (auto problem = SheetProblem(feed.Finish(), header_row)) return refuse(std::move(*problem));
 
   result.total = validated;
