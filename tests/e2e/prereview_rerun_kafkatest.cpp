@@ -119,12 +119,25 @@ TEST_F(PrereviewRerunTest, ARerunGivesOneNewVerdictPerRequestWhateverTheDeliveri
   kafka::Producer producer(testing::TestKafka());
 
   // Given the upload reviewed once
-  const auto uploaded =
-      events::MakeEnvelope("archive.uploaded", 1, "e2e", std::to_string(member),
-                           {{"member_id", member}, {"version_id", version}}, std::chrono::system_clock::now());
+  const blob::BlobRef ref = blobs_.Put(form.bytes);  // content-addressed: the stored file
+  const auto uploaded = events::MakeEnvelope("archive.uploaded", 1, "e2e", std::to_string(member),
+                                             {{"member_id", member},
+                                              {"version_id", version},
+                                              {"version_no", 1},
+                                              {"blob", {{"uri", ref.uri}, {"sha256", ref.sha256}, {"size", ref.size}}},
+                                              {"uploaded_by", 1},
+                                              {"uploader_org_id", 2},
+                                              {"uploader_kind", "branch"}},
+                                             std::chrono::system_clock::now());
   producer.Produce(uploaded_topic_, uploaded.key, events::Serialize(uploaded));
   producer.Flush(10s);
-  ASSERT_TRUE(testing::Eventually([&] { return Metric(R"(prereview_verdicts_total{verdict="PASS"})") == 1; }, 120s));
+  ASSERT_TRUE(testing::Eventually(
+      [&] {
+        return Metric(R"(prereview_verdicts_total{verdict="PASS"})") == 1 ||
+               Count("SELECT count(*) FROM failed_jobs") > 0;
+      },
+      120s));
+  ASSERT_EQ(Count("SELECT count(*) FROM failed_jobs"), 0);
   EXPECT_EQ(Count(fmt::format("SELECT count(*) FROM prereview_findings WHERE version_id = {}", version)), 0);
 
   // and the same file then stored for another member, which the first review could not know about
