@@ -178,18 +178,18 @@ Result Tx::ExecScript(std::string_view sql) {
 }
 
 void Tx::Commit() {
+  // Taken first, so that a failure anywhere below (a queued write, the commit itself) drops them.
+  const auto on_commit = std::move(state_->on_commit);
+  state_->on_commit.clear();
   Flush();
   try {
     state_->work->commit();
     state_->work.reset();
   } catch (const pqxx::failure&) {
     state_->work.reset();
-    state_->on_commit.clear();
     state_->owner->Rethrow();
   }
-  auto on_commit = std::move(state_->on_commit);
-  state_->on_commit.clear();
-  for (auto& fn : on_commit) fn();
+  for (const auto& fn : on_commit) fn();
 }
 
 void Tx::OnCommit(std::function<void()> fn) {
