@@ -109,6 +109,7 @@ struct Tx::State {
   Connection::Impl* owner;
   std::unique_ptr<pqxx::work> work;
   std::vector<std::pair<std::string, std::vector<std::vector<Value>>>> appended;
+  std::vector<std::function<void()>> on_commit;
 };
 
 Tx::Tx(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -177,6 +178,9 @@ Result Tx::ExecScript(std::string_view sql) {
 }
 
 void Tx::Commit() {
+  // Taken first, so that a failure anywhere below (a queued write, the commit itself) drops them.
+  const auto on_commit = std::move(state_->on_commit);
+  state_->on_commit.clear();
   Flush();
   try {
     state_->work->commit();
@@ -185,10 +189,16 @@ void Tx::Commit() {
     state_->work.reset();
     state_->owner->Rethrow();
   }
+  for (const auto& fn : on_commit) fn();
+}
+
+void Tx::OnCommit(std::function<void()> fn) {
+  state_->on_commit.push_back(std::move(fn));
 }
 
 void Tx::Abort() {
   state_->appended.clear();
+  state_->on_commit.clear();
   if (state_->work == nullptr) return;
   try {
     state_->work->abort();

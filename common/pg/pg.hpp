@@ -128,6 +128,11 @@ class Tx {
   // result of its last statement. Product code takes the text from a .sql file.
   Result ExecScript(std::string_view sql);
 
+  // Runs fn after this transaction commits, in the order added, and never when it aborts: for effects
+  // outside the database that must not happen twice when the transaction is redone (a metric counted once
+  // per committed effect). fn must not throw.
+  void OnCommit(std::function<void()> fn);
+
   void Commit();
   void Abort();
 

@@ -8,6 +8,7 @@
 #include "common/reminder/reminder.hpp"
 #include "common/testing/testing.hpp"
 #include "workers/deadline/handler.hpp"
+#include "workers/reminder/handler.hpp"
 #include "workers/reminder/notifier.hpp"
 
 namespace archive {
@@ -109,7 +110,8 @@ class DeadlineTest : public ::testing::Test {
   pg::Connection db_{schema_.url(), "deadline-test"};
   testing::FakeClock clock_{Morning("2026-03-01")};
   deadline::Sweeper sweeper_{deadline::Config{}, clock_};
-  deadline::Handler handler_{sweeper_, clock_};
+  metrics::Registry metrics_;
+  deadline::Handler handler_{sweeper_, clock_, metrics_};
   reminder::Notifier notifier_{reminder::Config{}, clock_};
   int seq_ = 0;
 };
@@ -198,7 +200,7 @@ TEST_F(DeadlineTest, LeavesExemptAndAuthenticatedMembersAlone) {
 TEST_F(DeadlineTest, TheStartDateAndTheWindowComeFromConfig) {
   config::Section section(nlohmann::json{{"start_date", "2026-02-01"}, {"upload_window_days", 10}}, "deadline");
   deadline::Sweeper sweeper(deadline::Config::From(section), clock_);
-  deadline::Handler handler(sweeper, clock_);
+  deadline::Handler handler(sweeper, clock_, metrics_);
   const auto old = AddMember(4, "2026-01-31", "NOT_UPLOADED");
   const auto member = AddMember(4, "2026-02-01", "NOT_UPLOADED");  // deadline 2026-02-11
   clock_.Set(Morning("2026-02-11"));
@@ -277,6 +279,49 @@ TEST_F(DeadlineTest, PublishesOneDigestPerOrganizationAndDayWithMaskedMembers) {
   EXPECT_EQ(Notify("2026-03-01").digests, 0);  // at most one per organization and day
   ASSERT_EQ(SweepOn("2026-03-01").kind(), worker::Outcome::Kind::kDone);
   EXPECT_EQ(Notify("2026-03-01").digests, 0);
+}
+
+// A batch the consumer loop redoes (a later message failed) rolls back, and so do its counts; the redone one counts.
+TEST_F(DeadlineTest, CountsASweepAndItsDigestsOnceTheirTransactionCommits) {
+  AddMember(4, "2026-01-01", "NOT_UPLOADED");
+  clock_.Set(Morning("2026-03-01"));
+  const auto event = events::MakeEnvelope("deadline.sweep-requested", 1, "test", "sweep",
+                                          {{"as_of", FormatUtc(clock_.Now())}, {"requested_by", "test"}}, clock_.Now());
+  const kafka::Message record;
+  auto counter = [&](const std::string& name, const metrics::Labels& labels = {}) {
+    return metrics_.GetCounter(name, "", labels).Value();
+  };
+  {
+    pg::Tx aborted = db_.Begin();
+    ASSERT_EQ(handler_.Handle({record, event}, aborted).kind(), worker::Outcome::Kind::kDone);
+    aborted.Abort();
+  }
+  EXPECT_EQ(counter("deadline_sweeps_total", {{"outcome", "done"}}), 0);
+  ASSERT_EQ(Sweep(db_).kind(), worker::Outcome::Kind::kDone);
+  EXPECT_EQ(counter("deadline_sweeps_total", {{"outcome", "done"}}), 1);
+  EXPECT_EQ(counter("deadline_reminders_created_total"), QueryInt(db_, "SELECT count(*) FROM reminders"));
+
+  reminder::Handler notify(notifier_, metrics_);
+  const auto swept = events::MakeEnvelope(
+      "deadline.swept", 1, "test", "sweep",
+      {{"sweep_id", QueryInt(db_, "SELECT max(id) FROM deadline_sweeps")}, {"day", "2026-03-01"}}, clock_.Now());
+  {
+    pg::Tx aborted = db_.Begin();
+    ASSERT_EQ(notify.Handle({record, swept}, aborted).kind(), worker::Outcome::Kind::kDone);
+    aborted.Abort();
+  }
+  EXPECT_EQ(counter("reminder_digests_published_total"), 0);
+  ASSERT_EQ(db_.InTransaction([&](pg::Tx& tx) {
+                 return notify.Handle({record, swept}, tx);
+               })
+                .kind(),
+            worker::Outcome::Kind::kDone);
+  EXPECT_EQ(counter("reminder_digests_published_total"), QueryInt(db_, "SELECT count(*) FROM reminder_digests"));
+  EXPECT_GT(counter("reminder_digests_published_total"), 0);
+  EXPECT_GT(counter("reminder_digest_members_total"), 0);
+  const std::string text = metrics_.Render();
+  EXPECT_NE(text.find("reminder_digests_published_total "), std::string::npos) << text;
+  EXPECT_NE(text.find("deadline_sweeps_total{outcome=\"done\"} 1"), std::string::npos) << text;
 }
 
 TEST_F(DeadlineTest, NewsAfterTheDaysDigestWaitsForTheNextDay) {

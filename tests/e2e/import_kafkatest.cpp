@@ -9,6 +9,7 @@
 #include "common/blob/blob.hpp"
 #include "common/events/envelope.hpp"
 #include "common/testing/testing.hpp"
+#include "tests/metrics/scrape.hpp"
 
 namespace archive::e2e {
 namespace {
@@ -16,7 +17,8 @@ namespace {
 using namespace std::chrono_literals;
 
 // The import worker as a process: a batch requested twice (a redelivery, and a second event for the same
-// batch) is imported once, and a request for a batch that does not exist is dead-lettered.
+// batch) is imported once, and a request for a batch that does not exist is dead-lettered. The worker's /metrics
+// counts the batch and its rows once.
 TEST(ImportWorker, ImportsARequestedBatchOnceWhateverTheDeliveries) {
   testing::TestSchema schema;
   pg::Connection db(schema.url());
@@ -38,8 +40,10 @@ TEST(ImportWorker, ImportsARequestedBatchOnceWhateverTheDeliveries) {
   });
 
   const std::string config = ::testing::TempDir() + "/" + testing::UniqueName("import") + ".json";
-  std::ofstream(config) << R"({"consumer": {"group": ")" << testing::UniqueName("import") << R"(", "topics": [")"
-                        << topics[0] << R"("], "dead_letter_topic": ")" << topics[1] << R"("}})";
+  const std::uint16_t port = metrics::test::FreePort();
+  std::ofstream(config) << R"({"metrics": {"host": "127.0.0.1", "port": )" << port << R"(}, "consumer": {"group": ")"
+                        << testing::UniqueName("import") << R"(", "topics": [")" << topics[0]
+                        << R"("], "dead_letter_topic": ")" << topics[1] << R"("}})";
   testing::ChildProcess worker(testing::BinaryPath("bin/import-worker"), {config},
                                {{"ARCHIVE_DB_URL", schema.url()},
                                 {"ARCHIVE_KAFKA_BROKERS", testing::StackSetting("ARCHIVE_KAFKA_BROKERS")},
@@ -74,6 +78,10 @@ TEST(ImportWorker, ImportsARequestedBatchOnceWhateverTheDeliveries) {
       << "one row imported (one check digit is wrong)";
   EXPECT_EQ(testing::QueryInt(db, "SELECT count(*) FROM import_rows"), 1) << "the failed row";
   EXPECT_EQ(testing::QueryInt(db, "SELECT count(*) FROM members WHERE import_batch_id IS NOT NULL"), 1);
+  const std::string scraped = metrics::test::HttpGet(port, "/metrics").body;
+  EXPECT_EQ(metrics::test::Sample(scraped, R"(import_batches_total{outcome="DONE"})"), 1) << scraped;
+  EXPECT_EQ(metrics::test::Sample(scraped, R"(import_rows_total{outcome="imported"})"), 1);
+  EXPECT_EQ(metrics::test::Sample(scraped, R"(import_rows_total{outcome="failed"})"), 1);
   worker.Kill(SIGTERM);
   EXPECT_NE(worker.Wait(30s), -1);
   std::filesystem::remove_all(blob_root);

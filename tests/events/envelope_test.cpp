@@ -140,7 +140,7 @@ class RegistryTest : public ::testing::Test {
 
 TEST_F(RegistryTest, KnowsEveryEventTypeInSchemasEvents) {
   for (const char* type : {"archive.uploaded", "archive.pre-reviewed", "import.requested", "deadline.sweep-requested",
-                           "deadline.swept", "archive.notifications", "ledger.entry"}) {
+                           "deadline.swept", "archive.notifications", "ledger.entry", "prereview.requested"}) {
     EXPECT_TRUE(registry_.Knows(type)) << type;
   }
   EXPECT_FALSE(registry_.Knows("archive.deleted"));

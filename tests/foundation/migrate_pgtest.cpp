@@ -158,5 +158,31 @@ TEST(Tx, ForgetsAppendedRowsOnAbort) {
   EXPECT_EQ(Count(db, "SELECT count(*) FROM ledger_entries"), 0);
 }
 
+TEST(Tx, RunsOnCommitCallbacksOnlyAfterACommit) {
+  TestSchema schema;
+  Connection db(schema.url());
+  std::vector<std::string> ran;
+  {
+    Tx aborted = db.Begin();
+    aborted.OnCommit([&] { ran.push_back("aborted"); });
+    aborted.Abort();
+  }
+  {
+    Tx dropped = db.Begin();  // destroyed without a commit: rolled back
+    dropped.OnCommit([&] { ran.push_back("dropped"); });
+  }
+  EXPECT_THROW(db.InTransaction([&](Tx& tx) {
+    tx.OnCommit([&] { ran.push_back("failed"); });
+    tx.Append("ledger_append", std::nullopt, 2, 20);  // fails at commit
+  }),
+               SqlError);
+  db.InTransaction([&](Tx& tx) {
+    tx.OnCommit([&] { ran.push_back("first"); });
+    tx.OnCommit([&] { ran.push_back("second"); });
+    EXPECT_TRUE(ran.empty()) << "not before the commit";
+  });
+  EXPECT_EQ(ran, (std::vector<std::string>{"first", "second"}));
+}
+
 }  // namespace
 }  // namespace archive::pg

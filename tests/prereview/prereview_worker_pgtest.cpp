@@ -108,7 +108,8 @@ class PrereviewWorkerTest : public ::testing::Test {
   std::filesystem::path blob_root_ = std::filesystem::temp_directory_path() / ("prereview-blobs-" + RandomHex(4));
   blob::FileStore blobs_{blob_root_};
   SandboxedFileChecks checks_{*checker_};
-  Reviewer reviewer_{checks_, blobs_};
+  metrics::Registry metrics_;
+  Reviewer reviewer_{checks_, blobs_, metrics_};
 };
 
 SandboxedChecker* PrereviewWorkerTest::checker_ = nullptr;
@@ -194,6 +195,72 @@ TEST_F(PrereviewWorkerTest, SaysWhenTheNumberOnPageOneBelongsToAnotherMember) {
   // And the number crop is in the blob store for the approver
   ASSERT_FALSE(findings.IsNull(row, 5));
   EXPECT_TRUE(blobs_.Exists(findings.Text(row, 5)));
+}
+
+TEST_F(PrereviewWorkerTest, CountsAVerdictOnceItsTransactionCommits) {
+  const auto member = Member("202412345678", "王小明", "091");
+  const auto version = Upload(member, "", "branch");
+  const auto event = Uploaded(member, version);
+  const kafka::Message record{"archive.uploaded", 0, 0, event.key, "", {}, 0};
+  auto& fails = metrics_.GetCounter("prereview_verdicts_total", "", {{"verdict", "FAIL"}});
+  auto& not_pdf = metrics_.GetCounter("prereview_findings_total", "", {{"code", "NOT_PDF"}});
+  {
+    // Given a batch the consumer loop rolls back (a later message in it failed)
+    pg::Tx aborted = db_.Begin();
+    ASSERT_EQ(reviewer_.Handle({record, event}, aborted).kind(), worker::Outcome::Kind::kDone);
+    aborted.Abort();
+  }
+  EXPECT_EQ(fails.Value(), 0);
+  // When it is redone and commits, and the event then comes again
+  Deliver(event);
+  Deliver(Uploaded(member, version));
+  // Then the verdict and its finding count once
+  EXPECT_EQ(fails.Value(), 1);
+  EXPECT_EQ(not_pdf.Value(), 1);
+  EXPECT_NE(metrics_.Render().find("prereview_verdicts_total{verdict=\"FAIL\"} 1"), std::string::npos);
+}
+
+TEST_F(PrereviewWorkerTest, ARerunReplacesTheVerdictOncePerRequestAndKeepsTheOld) {
+  const auto member = Member(Printed(formgen::Case::kClean), Name(formgen::Case::kClean), "101");
+  const auto version = Upload(member, Form(formgen::Case::kClean).bytes, "branch");
+  Deliver(Uploaded(member, version));
+  ASSERT_EQ(Verdict(version), "PASS");
+  // Given the same file stored for another member since
+  Upload(Member("202398765432", "李四", "111"), Form(formgen::Case::kClean).bytes, "branch");
+  const nlohmann::json request{
+      {"member_id", member}, {"version_id", version}, {"request_id", "rerun-1"}, {"requested_by", "archivectl:ops"}};
+  auto rerun = [&] {
+    return events::MakeEnvelope("prereview.requested", 1, "test", std::to_string(member), request,
+                                std::chrono::system_clock::now());
+  };
+  // When the re-run request comes, and again under a new event id (a replay)
+  EXPECT_EQ(Deliver(rerun()).kind(), worker::Outcome::Kind::kDone);
+  EXPECT_EQ(Deliver(rerun()).kind(), worker::Outcome::Kind::kDone);
+  // Then one new verdict that sees the duplicate, the old one kept, one audit row, one count
+  EXPECT_EQ(Verdict(version), "FAIL");
+  EXPECT_EQ(Findings(version).size(), 1u);
+  EXPECT_EQ(Findings(version).Text(0, 0), "DUPLICATE_FILE");
+  EXPECT_EQ(Count("SELECT count(*) FROM prereview_reruns WHERE previous_verdict = 'PASS' AND request_id = 'rerun-1'"),
+            1);
+  EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE action = 'archive.prereview.rerun'"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE topic = 'archive.pre-reviewed'"), 2);
+  EXPECT_EQ(Status(member), "PENDING");
+  EXPECT_EQ(metrics_.GetCounter("prereview_reruns_total", "", {{"outcome", "applied"}}).Value(), 1);
+
+  // And a version already decided is left alone by a later request
+  db_.InTransaction([&](pg::Tx& tx) {
+    tx.ExecScript(fmt::format(
+        "UPDATE archive_versions SET decision = 'APPROVED', decided_by = 2, decided_at = now() WHERE id = {};"
+        "UPDATE members SET archive_status = 'AUTHENTICATED' WHERE id = {}",
+        version, member));
+  });
+  auto later = request;
+  later["request_id"] = "rerun-2";
+  Deliver(events::MakeEnvelope("prereview.requested", 1, "test", std::to_string(member), later,
+                               std::chrono::system_clock::now()));
+  EXPECT_EQ(Count("SELECT count(*) FROM prereview_reruns"), 1);
+  EXPECT_EQ(Verdict(version), "FAIL");
+  EXPECT_EQ(metrics_.GetCounter("prereview_reruns_total", "", {{"outcome", "skipped"}}).Value(), 1);
 }
 
 TEST_F(PrereviewWorkerTest, DeadLettersAnEventForAVersionThatDoesNotExist) {

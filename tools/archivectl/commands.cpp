@@ -57,6 +57,8 @@ Deadlines and reminders (R3, R7)
 Pre-review of an 《入团志愿书》 PDF (R2, R9)
   prereview check FILE --number N --name NAME [--admission-year Y] [--evidence DIR] [--json]
                                         run the sandboxed checks on a local file (no database); exit 1 on FAIL
+  prereview rerun --member ID | --since TIME [--reason TEXT] [--dry-run]
+                                        pre-review again the current versions awaiting a decision
 Operations (docs/runbook.md)
   dlq list [FILTERS] [--status DEAD|REPLAYED|RESOLVED|all] [--limit 100] [--json]
                                         dead letters; FILTERS: --topic T --code C --consumer G --member ID
@@ -82,8 +84,11 @@ Exit codes: 0 ok, 1 failed, 2 usage, 3 database or broker unavailable.
 
 // The consumer groups of the product and the topics they read, for `status`.
 const std::vector<std::pair<std::string, std::vector<std::string>>> kGroups = {
-    {"prereview", {"archive.uploaded"}}, {"import", {"import.requested"}}, {"deadline", {"deadline.sweep-requested"}},
-    {"reminder", {"deadline.swept"}},    {"ledger", {"ledger.entry"}},
+    {"prereview", {"archive.uploaded", "prereview.requested"}},
+    {"import", {"import.requested"}},
+    {"deadline", {"deadline.sweep-requested"}},
+    {"reminder", {"deadline.swept"}},
+    {"ledger", {"ledger.entry"}},
 };
 
 pg::Connection Database() {
@@ -464,6 +469,8 @@ int Run(const std::vector<std::string>& words, std::ostream& out, std::ostream& 
     if (command == "token") return Token(args, out);
     if (command == "sweep") return Sweep(args, out);
     if (command == "digest") return Digest(args, out);
+    if (command == "prereview" && args.positional().size() > 1 && args.positional()[1] == "rerun")
+      return PrereviewRerun(args, out, err);
     if (command == "prereview") return Prereview(args, out);
     if (command == "dlq") return Dlq(args, out, err);
     if (command == "batch") return Batch(args, out, err);

@@ -494,6 +494,7 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
   result.dry_run = batch.Bool(0, 6);
   if (status == "DONE" || status == "FAILED") {
     result.status = status;
+    result.repeated = true;
     return result;  // already run: redelivery has no second effect
   }
 

@@ -79,6 +79,7 @@ struct Result {
   int imported = 0;  // with dry_run: the rows that would be imported
   int failed = 0;
   bool dry_run = false;
+  bool repeated = false;  // the batch had finished before: nothing was done this time
   std::optional<std::string> report_uri;
   std::vector<RowOutcome> rows;
   std::vector<NeedsUpload> needs_upload;

@@ -67,17 +67,45 @@ std::string IntegrityReasons(const Report& report) {
 
 }  // namespace
 
-Reviewer::Reviewer(FileChecks& checks, blob::Store& blobs) : checks_(checks), blobs_(blobs) {}
+Reviewer::Reviewer(FileChecks& checks, blob::Store& blobs, metrics::Registry& metrics)
+    : checks_(checks), blobs_(blobs), metrics_(metrics) {}
 
 worker::Outcome Reviewer::Handle(const worker::Message& message, pg::Tx& tx) {
   const auto& payload = message.event.payload;
   const std::int64_t version_id = payload.at("version_id").get<std::int64_t>();
+  if (message.event.type == "prereview.requested") {
+    return Review(message, tx, version_id, payload.at("request_id").get<std::string>());
+  }
+  return Review(message, tx, version_id, std::nullopt);
+}
+
+worker::Outcome Reviewer::Review(const worker::Message& message, pg::Tx& tx, std::int64_t version_id,
+                                 const std::optional<std::string>& rerun_request) {
   const pg::Result version = tx.Run("prereview_version_load", version_id);
   if (version.empty()) {
     return worker::Outcome::DeadLetter("VERSION_NOT_FOUND", fmt::format("no archive version {}", version_id));
   }
   const std::int64_t member_id = version.Int(0, 1);
-  if (!version.IsNull(0, 5)) {
+  if (rerun_request) {
+    const bool current = !version.IsNull(0, 10) && version.Int(0, 10) == version_id;
+    const bool awaiting = version.Text(0, 9) == "PENDING" && version.IsNull(0, 11);
+    auto& skipped =
+        metrics_.GetCounter("prereview_reruns_total", "Pre-review re-runs by outcome.", {{"outcome", "skipped"}});
+    if (!current || !awaiting) {
+      log::Get("prereview")
+          ->info("re-run {} of version {}: skipped, {}", *rerun_request, version_id,
+                 current ? fmt::format("the member is {}, not awaiting a decision", version.Text(0, 9))
+                         : "no longer the member's current version");
+      tx.OnCommit([&skipped] { skipped.Inc(); });
+      return worker::Outcome::Done();
+    }
+    const std::string requested_by = message.event.payload.at("requested_by").get<std::string>();
+    if (tx.Run("prereview_rerun_claim", *rerun_request, version_id, requested_by).empty()) {
+      log::Get("prereview")->info("re-run {} of version {} was done before; nothing to do", *rerun_request, version_id);
+      return worker::Outcome::Done();
+    }
+    tx.Run("prereview_rerun_clear", version_id);
+  } else if (!version.IsNull(0, 5)) {
     log::Get("prereview")->info("version {} already has a verdict; nothing to do", version_id);
     return worker::Outcome::Done();
   }
@@ -125,14 +153,16 @@ worker::Outcome Reviewer::Handle(const worker::Message& message, pg::Tx& tx) {
     to = "AUTHENTICATED";
     reason = "上级团委（领导机关）上传，预审完整性检查通过，无需审批（R4）";
   }
-  const nlohmann::json detail{{"version_id", version_id}, {"verdict", VerdictName(report.verdict)}};
+  nlohmann::json detail{{"version_id", version_id}, {"verdict", VerdictName(report.verdict)}};
+  if (rerun_request) detail["rerun_request"] = *rerun_request;
   if (to && !tx.Run("prereview_member_status", member_id, *to, status).empty()) {
-    tx.Run("audit_record", std::nullopt, kActor, "archive.prereview", "member", std::to_string(member_id), member_id,
-           status, *to, reason, std::nullopt,
+    tx.Run("audit_record", std::nullopt, kActor, rerun_request ? "archive.prereview.rerun" : "archive.prereview",
+           "member", std::to_string(member_id), member_id, status, *to, reason, std::nullopt,
            message.event.trace_id.empty() ? std::nullopt : std::optional(message.event.trace_id), detail.dump());
   } else {
-    tx.Run("audit_record", std::nullopt, kActor, "archive.prereview", "archive_version", std::to_string(version_id),
-           member_id, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, detail.dump());
+    tx.Run("audit_record", std::nullopt, kActor, rerun_request ? "archive.prereview.rerun" : "archive.prereview",
+           "archive_version", std::to_string(version_id), member_id, std::nullopt, std::nullopt, std::nullopt,
+           std::nullopt, std::nullopt, detail.dump());
   }
 
   const nlohmann::json event{{"member_id", member_id},
@@ -142,8 +172,22 @@ worker::Outcome Reviewer::Handle(const worker::Message& message, pg::Tx& tx) {
   outbox::Enqueue(tx, "archive.pre-reviewed",
                   events::MakeEnvelope("archive.pre-reviewed", 1, kActor, std::to_string(member_id), event,
                                        std::chrono::system_clock::now()));
+  std::vector<metrics::Counter*> counted{&metrics_.GetCounter("prereview_verdicts_total", "Pre-review verdicts.",
+                                                              {{"verdict", std::string(VerdictName(report.verdict))}})};
+  for (const auto& f : report.findings) {
+    counted.push_back(&metrics_.GetCounter("prereview_findings_total", "Pre-review findings by code.",
+                                           {{"code", std::string(CodeName(f.code))}}));
+  }
+  if (rerun_request) {
+    counted.push_back(
+        &metrics_.GetCounter("prereview_reruns_total", "Pre-review re-runs by outcome.", {{"outcome", "applied"}}));
+  }
+  tx.OnCommit([counted = std::move(counted)] {
+    for (auto* counter : counted) counter->Inc();
+  });
   log::Get("prereview")
-      ->info("version {}: {} with {} findings{}", version_id, VerdictName(report.verdict), report.findings.size(),
+      ->info("{}version {}: {} with {} findings{}", rerun_request ? fmt::format("re-run {}: ", *rerun_request) : "",
+             version_id, VerdictName(report.verdict), report.findings.size(),
              to ? fmt::format(", member now {}", *to) : "");
   return worker::Outcome::Done();
 }

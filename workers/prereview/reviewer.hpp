@@ -3,15 +3,16 @@
 #include <string_view>
 
 #include "common/blob/blob.hpp"
+#include "common/metrics/metrics.hpp"
 #include "common/prereview/checker.hpp"
 #include "common/prereview/report.hpp"
 #include "common/prereview/sandboxed.hpp"
 #include "common/worker/handler.hpp"
 
-// The pre-review worker: consumes archive.uploaded, checks the stored PDF in the sandbox, adds what needs the
-// database (DUPLICATE_FILE, a number that belongs to another member), and writes in the consumer loop's one
-// transaction the verdict, the findings, the member's status change (design.md) and archive.pre-reviewed
-// through the outbox.
+// The pre-review worker: consumes archive.uploaded (and prereview.requested, a re-run), checks the stored PDF in the
+// sandbox, adds what needs the database (DUPLICATE_FILE, a number that belongs to another member), and writes in the
+// consumer loop's one transaction the verdict, the findings, the member's status change (design.md) and
+// archive.pre-reviewed through the outbox.
 namespace archive::prereview {
 
 // The seam for the file checks: SandboxedChecker in the worker, anything that returns a Report in tests.
@@ -36,14 +37,28 @@ class SandboxedFileChecks final : public FileChecks {
 // reasons); a committee upload that passes integrity is AUTHENTICATED; a branch upload stays PENDING for the
 // superior. Only the member's current version moves the status; an older one gets its verdict only.
 // A version that already has a verdict is left alone, so a redelivered or replayed event has no second effect.
+//
+// A re-run (prereview.requested, archivectl prereview rerun) applies only to a member's current version still
+// awaiting a decision (member PENDING, version undecided: design.md's status machine allows a pre-review to move
+// only PENDING). It keeps the verdict and findings it replaces in prereview_reruns, once per request and version
+// (a redelivered request does nothing), then reviews the version as on upload, with an audit row naming the
+// request. Anything else is logged and left alone.
+//
+// Counts into metrics (which must outlive it), once the loop's transaction commits, so a redone batch counts
+// once: prereview_verdicts_total{verdict}, prereview_findings_total{code} and
+// prereview_reruns_total{outcome="applied"|"skipped"}.
 class Reviewer final : public worker::Handler {
  public:
-  Reviewer(FileChecks& checks, blob::Store& blobs);
+  Reviewer(FileChecks& checks, blob::Store& blobs, metrics::Registry& metrics);
   worker::Outcome Handle(const worker::Message& message, pg::Tx& tx) override;
 
  private:
+  worker::Outcome Review(const worker::Message& message, pg::Tx& tx, std::int64_t version_id,
+                         const std::optional<std::string>& rerun_request);
+
   FileChecks& checks_;
   blob::Store& blobs_;
+  metrics::Registry& metrics_;
 };
 
 }  // namespace archive::prereview
