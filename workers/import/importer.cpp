@@ -610,10 +610,11 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
     validated += static_cast<int>(chunk.size());
     branches.Resolve(tx, chunk);
     writing_started = true;
-    writing = std::async(std::launch::async, [&writer, chunk = std::move(chunk), read = std::move(chunk_rows)] mutable {
-      writer.Write(chunk);
-      return Chunk{std::move(chunk), std::move(read)};
-    });
+    writing =
+        std::async(std::launch::async, [&writer, chunk = std::move(chunk), read = std::move(chunk_rows)]() mutable {
+          writer.Write(chunk);
+          return Chunk{std::move(chunk), std::move(read)};
+        });
     if (progress) progress(validated, validated + static_cast<int>(rows.size()));  // on its own connection
   }
   written();
