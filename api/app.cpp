@@ -18,6 +18,14 @@ std::string Megabytes(std::int64_t bytes) {
                                     : fmt::format("{:.1f} MB", static_cast<double>(bytes) / (1024 * 1024));
 }
 
+// A JSON response whose body is already rendered.
+Response Rendered(int status, const std::string& body) {
+  Response r;
+  r.status = status;
+  r.body = body;
+  return r;
+}
+
 }  // namespace
 
 ApiConfig ApiConfig::From(config::Section& section) {
@@ -62,28 +70,20 @@ DbPool::Lease DbPool::Acquire() {
   return Lease(*this, std::move(connection));
 }
 
-Api::Api(ApiConfig config, DbPool& db, blob::Store& blobs, const Clock& clock, metrics::Registry& metrics)
-    : config_(std::move(config)),
-      db_(db),
-      blobs_(blobs),
-      clock_(clock),
-      metrics_(metrics),
-      layout_(member::BuiltinMemberTemplate()) {
-  AddRoutes();
-}
-
 Api::Api(ApiConfig config, DbPool& db, blob::Store& blobs, const Clock& clock)
     : config_(std::move(config)),
       db_(db),
       blobs_(blobs),
       clock_(clock),
-      own_metrics_(std::make_unique<metrics::Registry>()),
-      metrics_(*own_metrics_),
-      layout_(member::BuiltinMemberTemplate()) {
+      layout_(member::BuiltinMemberTemplate()),
+      upload_too_large_(
+          Error(413, "TOO_LARGE", fmt::format("文件不能超过 {}", Megabytes(config_.max_upload_bytes))).body),
+      json_too_large_(
+          Error(413, "BODY_TOO_LARGE", fmt::format("请求体不能超过 {}", Megabytes(config_.max_json_bytes))).body) {
   AddRoutes();
 }
 
-std::optional<Caller> Api::Authenticate(pg::Connection& db, std::string_view authorization) {
+std::optional<Caller> Api::Authenticate(std::string_view authorization) {
   constexpr std::string_view kScheme = "Bearer ";
   if (authorization.size() <= kScheme.size() || authorization.substr(0, kScheme.size()) != kScheme) {
     return std::nullopt;
@@ -95,7 +95,8 @@ std::optional<Caller> Api::Authenticate(pg::Connection& db, std::string_view aut
     const auto it = token_cache_.find(hash);
     if (it != token_cache_.end() && now < it->second.until) return it->second.caller;
   }
-  const auto r = db.InTransaction([&](pg::Tx& tx) { return tx.Run("api_caller", pg::ToBytea(hash)); });
+  // A connection only when the token is not remembered: most requests never wait for the pool here.
+  const auto r = db_.Acquire()->Autocommit([&](pg::Tx& tx) { return tx.Run("api_caller", pg::ToBytea(hash)); });
   if (r.empty()) return std::nullopt;
   const auto role = ParseRole(r.Text(0, 2));
   if (!role) return std::nullopt;
@@ -128,22 +129,23 @@ Admission Api::Admit(Request& request) {
   }
   request.params = std::move(match.params);
   const auto& route = *match.route;
+  a.operation = route.operation;
   auto state = std::make_shared<CallState>();
   state->route = &route;
   a.state = state;
   a.body = route.body;
+  // A route without a body never reads one (BODY_NOT_ALLOWED), so it needs no 413.
   if (route.body == BodyKind::kUpload) {
     a.body_limit = config_.max_upload_bytes;
-    a.too_large = Error(413, "TOO_LARGE", fmt::format("文件不能超过 {}", Megabytes(config_.max_upload_bytes)));
+    a.too_large = Rendered(413, upload_too_large_);
     a.required_prefix = route.required_prefix;
     a.wrong_content = Error(415, route.wrong_content_code, route.wrong_content_message);
-  } else {
-    a.body_limit = route.body == BodyKind::kJson ? config_.max_json_bytes : 0;
-    a.too_large = Error(413, "BODY_TOO_LARGE", fmt::format("请求体不能超过 {}", Megabytes(config_.max_json_bytes)));
+  } else if (route.body == BodyKind::kJson) {
+    a.body_limit = config_.max_json_bytes;
+    a.too_large = Rendered(413, json_too_large_);
   }
   if (route.access == Access::kPublic) return a;
-  auto lease = db_.Acquire();
-  auto caller = Authenticate(*lease, request.authorization);
+  auto caller = Authenticate(request.authorization);
   if (!caller) {
     a.reject = Error(401, "UNAUTHENTICATED", "未登录或登录已过期，请重新登录");
     a.reject->headers.emplace_back("WWW-Authenticate", "Bearer");
@@ -151,6 +153,7 @@ Admission Api::Admit(Request& request) {
   }
   state->caller = std::move(*caller);
   if (route.admit) {
+    auto lease = db_.Acquire();
     const nlohmann::json no_body;
     const std::optional<blob::BlobRef> no_upload;
     Call call{request, state->caller, *lease, no_body, no_upload};
@@ -172,30 +175,18 @@ Response Api::Handle(Request& request, Admission& admission, const std::optional
   }
   auto lease = db_.Acquire();
   Call call{request, state.caller, *lease, body, upload};
-  const auto started = std::chrono::steady_clock::now();
-  const auto count = [&](Response response) {
-    const std::string& operation = state.route->operation;
-    metrics_
-        .GetCounter("archive_http_requests_total", "Routed API requests by operation and status",
-                    {{"operation", operation}, {"status", std::to_string(response.status)}})
-        .Inc();
-    metrics_
-        .GetHistogram("archive_http_request_seconds", "Time to answer a routed API request", {{"operation", operation}})
-        .Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    return response;
-  };
   try {
-    return count(state.route->handler(call));
+    return state.route->handler(call);
   } catch (const pg::SqlError& e) {
     // A constraint the handler did not check first (a concurrent writer won): the request conflicts with the
     // data as it now is. The message is for the operator; the user gets a stable code.
     if (e.IsUniqueViolation()) {
       log::Get("http")->info("{} {}: unique violation, answering 409", request.method, request.path);
-      return count(Error(409, "CONFLICT", "数据已存在或已被他人修改，请刷新后重试"));
+      return Error(409, "CONFLICT", "数据已存在或已被他人修改，请刷新后重试");
     }
     if (e.sqlstate() == "23514") {
       log::Get("http")->info("{} {}: check violation, answering 409", request.method, request.path);
-      return count(Error(409, "INVALID_STATE", "当前状态不允许此操作，请刷新后重试"));
+      return Error(409, "INVALID_STATE", "当前状态不允许此操作，请刷新后重试");
     }
     throw;
   }

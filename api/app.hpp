@@ -21,7 +21,6 @@
 #include "common/config/config.hpp"
 #include "common/member/template.hpp"
 #include "common/member/validation_config.hpp"
-#include "common/metrics/metrics.hpp"
 #include "common/pg/pg.hpp"
 
 // The archive-api application: authentication, the route table and the handlers. See docs/api.md for the
@@ -82,9 +81,7 @@ struct Call {
 
 class Api final : public Application {
  public:
-  // metrics counts each routed request by operation and status, with its latency; without it they go to a registry
-  // of the Api's own that nobody serves.
-  Api(ApiConfig config, DbPool& db, blob::Store& blobs, const Clock& clock, metrics::Registry& metrics);
+  // The server (api/server.hpp) counts every response in its metrics.
   Api(ApiConfig config, DbPool& db, blob::Store& blobs, const Clock& clock);
 
   const Router<Call>& router() const { return router_; }
@@ -94,7 +91,7 @@ class Api final : public Application {
   Response Handle(Request& request, Admission& admission, const std::optional<blob::BlobRef>& upload) override;
 
  private:
-  std::optional<Caller> Authenticate(pg::Connection& db, std::string_view authorization);
+  std::optional<Caller> Authenticate(std::string_view authorization);
   void AddRoutes();
   void AddMemberRoutes();
   void AddArchiveRoutes();
@@ -107,9 +104,9 @@ class Api final : public Application {
   DbPool& db_;
   blob::Store& blobs_;
   const Clock& clock_;
-  std::unique_ptr<metrics::Registry> own_metrics_;
-  metrics::Registry& metrics_;
   member::MemberTemplate layout_;
+  std::string upload_too_large_;  // the 413 bodies, rendered once: Admit runs for every request
+  std::string json_too_large_;
   struct CachedCaller {
     Caller caller;
     Clock::TimePoint until;

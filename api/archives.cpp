@@ -102,7 +102,9 @@ void Api::AddArchiveRoutes() {
                .pattern = "/v1/members/{id}/archive",
                .operation = "getArchiveStatus",
                .handler = [this](Call& call) -> Response {
-                 return call.db.InTransaction([&](pg::Tx& tx) -> Response {
+                 // Reads only: each statement on its own (no BEGIN/COMMIT round trips). The versions and the
+                 // findings are read after the member, so they are at least as new as its current version.
+                 return call.db.Autocommit([&](pg::Tx& tx) -> Response {
                    auto found = ReadableMember(tx, call, false);
                    if (auto* r = std::get_if<Response>(&found)) return std::move(*r);
                    const auto& m = std::get<MemberRow>(found);

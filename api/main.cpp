@@ -30,8 +30,8 @@ int main(int argc, char** argv) {
     blob::FileStore blobs(config::RequireEnv("ARCHIVE_BLOB_ROOT"));
     SystemClock clock;
     metrics::Registry metrics;
-    api::Api app(std::move(api_config), db, blobs, clock, metrics);
-    api::Server server(server_config, app);
+    api::Api app(std::move(api_config), db, blobs, clock);
+    api::Server server(server_config, app, metrics);
     metrics::Endpoint endpoint(endpoint_config, metrics);
     signals.OnStop([&] { server.Stop(); });
     server.Run();

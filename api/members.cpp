@@ -220,8 +220,12 @@ void Api::AddMemberRoutes() {
                  if (key == "id_card") {
                    for (auto& c : value) c = static_cast<char>(c == 'x' ? 'X' : c);
                  }
-                 return call.db.InTransaction([&](pg::Tx& tx) -> Response {
-                   const auto r = tx.Run(query, call.caller.org_path, value, config_.list_limit);
+                 // The search value itself is personal data; the audit row keeps only its kind (and the masked
+                 // number for an ID search). The query writes the row itself, in the statement that reads.
+                 const std::string audited_value = key == "id_card" ? MaskIdCard(value) : value;
+                 return call.db.Autocommit([&](pg::Tx& tx) -> Response {
+                   const auto r = tx.Run(query, call.caller.org_path, value, config_.list_limit, call.caller.user_id,
+                                         call.caller.login, call.request.remote_addr, audited_value);
                    nlohmann::json items = nlohmann::json::array();
                    for (std::size_t i = 0; i < r.size(); ++i) {
                      items.push_back({{"id", r.Int(i, 0)},
@@ -232,11 +236,6 @@ void Api::AddMemberRoutes() {
                                       {"archive_status_text", StatusText(r.Text(i, 4))},
                                       {"org", {{"id", r.Int(i, 5)}, {"name", r.Text(i, 6)}}}});
                    }
-                   // The search value itself is personal data; the audit row keeps only its kind (and the
-                   // masked number for an ID search).
-                   Audit(tx, call, "member.search", "member_search", key, std::nullopt, std::nullopt, std::nullopt,
-                         std::nullopt,
-                         {{"by", key}, {"results", r.size()}, {"value", key == "id_card" ? MaskIdCard(value) : value}});
                    return Json(200, {{"items", items}});
                  });
                }});
@@ -245,7 +244,7 @@ void Api::AddMemberRoutes() {
                .pattern = "/v1/members/{id}/transfer-eligibility",
                .operation = "transferEligibility",
                .handler = [](Call& call) -> Response {
-                 return call.db.InTransaction([&](pg::Tx& tx) -> Response {
+                 return call.db.Autocommit([&](pg::Tx& tx) -> Response {
                    auto found = ReadableMember(tx, call, false);
                    if (auto* r = std::get_if<Response>(&found)) return std::move(*r);
                    const auto& m = std::get<MemberRow>(found);

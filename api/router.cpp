@@ -1,35 +1,41 @@
 #include "api/router.hpp"
 
+#include <array>
+
 namespace archive::api {
 
-std::vector<std::string_view> Segments(std::string_view path) {
-  std::vector<std::string_view> out;
-  while (!path.empty()) {
-    if (path.front() == '/') {
-      path.remove_prefix(1);
-      continue;
-    }
-    const auto slash = path.find('/');
-    out.push_back(path.substr(0, slash));
-    if (slash == std::string_view::npos) break;
-    path.remove_prefix(slash);
-  }
-  return out;
+namespace {
+
+// The next segment of path (slashes skipped), which is consumed; empty when none is left.
+std::string_view NextSegment(std::string_view& path) {
+  while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  const auto segment = path.substr(0, path.find('/'));
+  path.remove_prefix(segment.size());
+  return segment;
 }
 
+}  // namespace
+
+// Every request is matched against the routes in order, so this allocates nothing until a route matches.
 bool MatchPattern(std::string_view pattern, std::string_view path, std::map<std::string, std::string>& params) {
   if (!path.empty() && path.back() == '/' && path.size() > 1) return false;
-  const auto want = Segments(pattern);
-  const auto have = Segments(path);
-  if (want.size() != have.size()) return false;
-  for (std::size_t i = 0; i < want.size(); ++i) {
-    const auto w = want[i];
-    if (w.size() > 2 && w.front() == '{' && w.back() == '}') {
-      params[std::string(w.substr(1, w.size() - 2))] = std::string(have[i]);
-    } else if (w != have[i]) {
+  std::array<std::pair<std::string_view, std::string_view>, kMaxPathParams> captured;
+  std::size_t count = 0;
+  for (;;) {
+    const auto want = NextSegment(pattern);
+    const auto have = NextSegment(path);
+    if (want.empty() || have.empty()) {
+      if (!want.empty() || !have.empty()) return false;
+      break;
+    }
+    if (want.size() > 2 && want.front() == '{' && want.back() == '}') {
+      if (count == captured.size()) return false;
+      captured[count++] = {want.substr(1, want.size() - 2), have};
+    } else if (want != have) {
       return false;
     }
   }
+  for (std::size_t i = 0; i < count; ++i) params[std::string(captured[i].first)] = std::string(captured[i].second);
   return true;
 }
 

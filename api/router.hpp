@@ -40,10 +40,10 @@ struct RouteOf {
   std::string wrong_content_message;  // and this Chinese message
 };
 
-// Splits "/v1/members/7" into {"v1", "members", "7"}.
-std::vector<std::string_view> Segments(std::string_view path);
+// The most {name} segments a pattern may have.
+inline constexpr std::size_t kMaxPathParams = 8;
 
-// Whether path matches pattern; fills params with the {name} segments.
+// Whether path matches pattern; fills params with the {name} segments (at most kMaxPathParams).
 bool MatchPattern(std::string_view pattern, std::string_view path, std::map<std::string, std::string>& params);
 
 // A table of routes, matched in order. Immutable after setup, so concurrent Find calls are safe.

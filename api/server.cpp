@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <limits>
 #include <mutex>
+#include <utility>
 
 #include <fmt/format.h>
 #include <boost/asio/co_spawn.hpp>
@@ -28,6 +30,7 @@ using tcp = net::ip::tcp;
 namespace {
 
 constexpr std::size_t kChunk = 64 * 1024;
+const std::string kUnrouted = "none";  // the operation label of a response given before any route matched
 
 std::shared_ptr<spdlog::logger> Log() {
   static const auto logger = log::Get("http");
@@ -79,15 +82,25 @@ ServerConfig ServerConfig::From(config::Section& section) {
   return c;
 }
 
+using Ticks = std::chrono::steady_clock::time_point;
+
 struct Server::Impl {
-  Impl(ServerConfig c, Application& a) : config(std::move(c)), app(a), acceptor(io) {}
+  Impl(ServerConfig c, Application& a, std::unique_ptr<metrics::Registry> own, metrics::Registry& m)
+      : config(std::move(c)), app(a), own_metrics(std::move(own)), metrics(m), acceptor(io) {}
 
   net::awaitable<void> Accept();
   net::awaitable<void> Session(tcp::socket socket);
-  net::awaitable<bool> Write(beast::tcp_stream& stream, Response& response, bool keep_alive);
+  // Writes the response and counts it under operation ("none" when empty), timed from started.
+  net::awaitable<bool> Write(beast::tcp_stream& stream, Response& response, bool keep_alive,
+                             const std::string& operation, Ticks started);
+  net::awaitable<beast::error_code> WriteBody(beast::tcp_stream& stream, Response& response, bool keep_alive);
+  void Count(const std::string& operation, int status, Ticks started);
+  void CountTimeout(std::string_view phase);
 
   ServerConfig config;
   Application& app;
+  std::unique_ptr<metrics::Registry> own_metrics;
+  metrics::Registry& metrics;
   net::io_context io;
   tcp::acceptor acceptor;
   std::vector<std::thread> threads;
@@ -110,7 +123,37 @@ net::awaitable<void> Server::Impl::Accept() {
   }
 }
 
-net::awaitable<bool> Server::Impl::Write(beast::tcp_stream& stream, Response& response, bool keep_alive) {
+void Server::Impl::Count(const std::string& operation, int status, Ticks started) {
+  const std::string& name = operation.empty() ? kUnrouted : operation;
+  metrics
+      .GetCounter("archive_http_requests_total", "API responses by operation (none: refused before routing) and status",
+                  {{"operation", name}, {"status", std::to_string(status)}})
+      .Inc();
+  metrics
+      .GetHistogram("archive_http_request_seconds", "Time from a request head to its response written",
+                    {{"operation", name}})
+      .Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+}
+
+void Server::Impl::CountTimeout(std::string_view phase) {
+  metrics
+      .GetCounter("archive_http_timeouts_total",
+                  "Requests cut off by a timeout, unanswered, by phase (head, body, write)",
+                  {{"phase", std::string(phase)}})
+      .Inc();
+}
+
+net::awaitable<bool> Server::Impl::Write(beast::tcp_stream& stream, Response& response, bool keep_alive,
+                                         const std::string& operation, Ticks started) {
+  const int status = response.status;
+  const auto ec = co_await WriteBody(stream, response, keep_alive);
+  if (ec == beast::error::timeout) CountTimeout("write");
+  Count(operation, status, started);
+  co_return !ec;
+}
+
+net::awaitable<beast::error_code> Server::Impl::WriteBody(beast::tcp_stream& stream, Response& response,
+                                                          bool keep_alive) {
   beast::error_code ec;
   stream.expires_after(config.write_timeout);
   if (!response.file) {
@@ -121,7 +164,7 @@ net::awaitable<bool> Server::Impl::Write(beast::tcp_stream& stream, Response& re
     out.body() = std::move(response.body);
     out.prepare_payload();
     co_await http::async_write(stream, out, net::redirect_error(net::use_awaitable, ec));
-    co_return !ec;
+    co_return ec;
   }
   http::response<http::buffer_body> out{static_cast<http::status>(response.status), 11};
   out.set(http::field::content_type, response.content_type);
@@ -132,7 +175,7 @@ net::awaitable<bool> Server::Impl::Write(beast::tcp_stream& stream, Response& re
   out.body().more = true;
   http::response_serializer<http::buffer_body> serializer{out};
   co_await http::async_write_header(stream, serializer, net::redirect_error(net::use_awaitable, ec));
-  if (ec) co_return false;
+  if (ec) co_return ec;
   std::vector<char> chunk(kChunk);
   std::int64_t left = response.file_size;
   while (left > 0) {
@@ -141,7 +184,7 @@ net::awaitable<bool> Server::Impl::Write(beast::tcp_stream& stream, Response& re
     if (n <= 0) {
       Log()->error("download of {} bytes ended early with {} bytes left: the blob store file is shorter than its row",
                    response.file_size, left);
-      co_return false;
+      co_return beast::errc::make_error_code(beast::errc::io_error);
     }
     left -= n;
     out.body().data = chunk.data();
@@ -149,9 +192,9 @@ net::awaitable<bool> Server::Impl::Write(beast::tcp_stream& stream, Response& re
     out.body().more = left > 0;
     co_await http::async_write(stream, serializer, net::redirect_error(net::use_awaitable, ec));
     if (ec == http::error::need_buffer) ec = {};
-    if (ec) co_return false;
+    if (ec) co_return ec;
   }
-  co_return true;
+  co_return ec;
 }
 
 net::awaitable<void> Server::Impl::Session(tcp::socket socket) {
@@ -168,10 +211,13 @@ net::awaitable<void> Server::Impl::Session(tcp::socket socket) {
     // The Admission's limit applies, per route. (Boost 1.74 reads boost::none here as a limit of 0.)
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     stream.expires_after(first ? config.header_timeout : config.idle_timeout);
-    first = false;
+    const bool fresh = std::exchange(first, false);
     co_await http::async_read_header(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
+    const Ticks started = std::chrono::steady_clock::now();
     if (ec == http::error::need_buffer && parser.is_header_done()) ec = {};  // body bytes came with the head
     if (ec) {
+      // A kept-alive connection left idle is closed quietly; a request that started and never ended is counted.
+      if (ec == beast::error::timeout && (fresh || parser.got_some() || buffer.size() > 0)) CountTimeout("head");
       Response error;
       if (ec == http::error::header_limit || ec == beast::error_code(net::error::no_buffer_space)) {
         error = Error(431, "HEADER_TOO_LARGE", "请求头过大");
@@ -181,7 +227,7 @@ net::awaitable<void> Server::Impl::Session(tcp::socket socket) {
       } else {
         break;  // closed, reset or timed out: nobody to answer
       }
-      co_await Write(stream, error, false);
+      co_await Write(stream, error, false, kUnrouted, started);
       break;
     }
     stream.expires_after(config.body_timeout);
@@ -214,7 +260,7 @@ net::awaitable<void> Server::Impl::Session(tcp::socket socket) {
     if (early) {
       // The body (if any) is not read, so the connection cannot carry another request.
       const bool keep = keep_alive && parser.is_done();
-      if (!co_await Write(stream, *early, keep) || !keep) break;
+      if (!co_await Write(stream, *early, keep, admission.operation, started) || !keep) break;
       continue;
     }
 
@@ -259,6 +305,7 @@ net::awaitable<void> Server::Impl::Session(tcp::socket socket) {
       body_error = Failure("upload", request, [&] { writer->Write(bytes); });
     }
     if (ec) {
+      if (ec == beast::error::timeout) CountTimeout("body");
       if (!IsHttpParseError(ec) || ec == http::error::partial_message) break;
       Log()->info("{} {}: malformed body: {}", request.method, request.path, ec.message());
       body_error = Error(400, "BAD_REQUEST", "请求格式错误");
@@ -267,7 +314,7 @@ net::awaitable<void> Server::Impl::Session(tcp::socket socket) {
       body_error = std::move(admission.wrong_content);
     }
     if (body_error) {
-      co_await Write(stream, *body_error, false);
+      co_await Write(stream, *body_error, false, admission.operation, started);
       break;
     }
 
@@ -279,12 +326,21 @@ net::awaitable<void> Server::Impl::Session(tcp::socket socket) {
         })) {
       response = std::move(*failed);
     }
-    if (!co_await Write(stream, response, keep_alive) || !keep_alive) break;
+    if (!co_await Write(stream, response, keep_alive, admission.operation, started) || !keep_alive) break;
   }
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
 
-Server::Server(ServerConfig config, Application& app) : impl_(std::make_unique<Impl>(std::move(config), app)) {
+Server::Server(ServerConfig config, Application& app)
+    : Server(std::move(config), app, std::make_unique<metrics::Registry>(), nullptr) {}
+
+Server::Server(ServerConfig config, Application& app, metrics::Registry& metrics)
+    : Server(std::move(config), app, nullptr, &metrics) {}
+
+Server::Server(ServerConfig config, Application& app, std::unique_ptr<metrics::Registry> own,
+               metrics::Registry* shared) {
+  auto& registry = shared != nullptr ? *shared : *own;
+  impl_ = std::make_unique<Impl>(std::move(config), app, std::move(own), registry);
   const tcp::endpoint endpoint(net::ip::make_address(impl_->config.address),
                                static_cast<unsigned short>(impl_->config.port));
   impl_->acceptor.open(endpoint.protocol());

@@ -12,6 +12,7 @@
 #include "api/router.hpp"
 #include "common/blob/blob.hpp"
 #include "common/config/config.hpp"
+#include "common/metrics/metrics.hpp"
 
 // The HTTP/1.1 server of archive-api: Boost.Beast over Asio, one coroutine per connection, on a few threads.
 // It knows nothing of routes or the database: it reads a request head, asks the Application what to do with
@@ -40,6 +41,7 @@ struct Admission {
   Response too_large;           // 413
   Response wrong_content;       // 415
   std::shared_ptr<void> state;  // the application's own, handed back to Handle
+  std::string operation;        // the route's name in metrics; empty when no route matched
 };
 
 // The application behind the server. Every method may be called from several threads at once. A method that
@@ -56,6 +58,11 @@ class Application {
 class Server {
  public:
   // Binds and listens at once (so port() is known); throws std::system_error naming the address on failure.
+  // Every response written is counted in metrics (which must outlive the server), refusals before routing
+  // included: archive_http_requests_total{operation, status} and archive_http_request_seconds{operation}, with
+  // operation "none" when no route matched; a request cut off by a timeout, which gets no answer, in
+  // archive_http_timeouts_total{phase}. Without metrics they go to a registry of the server's own.
+  Server(ServerConfig config, Application& app, metrics::Registry& metrics);
   Server(ServerConfig config, Application& app);
   ~Server();
   Server(const Server&) = delete;
@@ -70,6 +77,7 @@ class Server {
   void Stop();
 
  private:
+  Server(ServerConfig config, Application& app, std::unique_ptr<metrics::Registry> own, metrics::Registry* shared);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -107,7 +107,7 @@ struct Connection::Impl {
 
 struct Tx::State {
   Connection::Impl* owner;
-  std::unique_ptr<pqxx::work> work;
+  std::unique_ptr<pqxx::transaction_base> work;  // pqxx::work, or pqxx::nontransaction for BeginAutocommit
   std::vector<std::pair<std::string, std::vector<std::vector<Value>>>> appended;
   std::vector<std::function<void()>> on_commit;
 };
@@ -215,16 +215,28 @@ Connection::Connection(std::string url, std::string application_name) : impl_(st
 
 Connection::~Connection() = default;
 
-Tx Connection::Begin() {
+Tx Connection::Start(bool autocommit) {
   auto& conn = impl_->Open();
   try {
     auto state = std::make_unique<Tx::State>();
     state->owner = impl_.get();
-    state->work = std::make_unique<pqxx::work>(conn);
+    if (autocommit) {
+      state->work = std::make_unique<pqxx::nontransaction>(conn);
+    } else {
+      state->work = std::make_unique<pqxx::work>(conn);
+    }
     return Tx(std::move(state));
   } catch (const pqxx::failure&) {
     impl_->Rethrow();
   }
+}
+
+Tx Connection::Begin() {
+  return Start(false);
+}
+
+Tx Connection::BeginAutocommit() {
+  return Start(true);
 }
 
 bool Connection::WaitForNotification(std::string_view channel, std::chrono::milliseconds timeout) {

@@ -158,21 +158,24 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   Tx Begin();
+  // A Tx without BEGIN and COMMIT: each statement is a transaction of its own, committed (durably, as any
+  // commit) before Run returns. It saves two round trips for a read of one statement, or for a statement that
+  // reads and writes atomically by itself (a data-modifying WITH). Statements do not see one snapshot, and
+  // nothing rolls back: never use it for several writes that belong together. Append'ed rows run at the next
+  // Run or at Commit, as one statement.
+  Tx BeginAutocommit();
 
   // Runs fn(tx) in a transaction and commits it; an exception rolls back and propagates.
   template <typename F>
   auto InTransaction(F&& fn) {
-    Tx tx = Begin();
-    if constexpr (std::is_void_v<decltype(fn(tx))>) {
-      fn(tx);
-      tx.Commit();
-    } else {
-      auto result = fn(tx);
-      tx.Commit();
-      return result;
-    }
+    return RunAndCommit(Begin(), std::forward<F>(fn));
   }
 
+  // Runs fn(tx) on a BeginAutocommit Tx.
+  template <typename F>
+  auto Autocommit(F&& fn) {
+    return RunAndCommit(BeginAutocommit(), std::forward<F>(fn));
+  }
   // LISTENs on channel (once) and waits up to timeout for a notification on it. Returns true when one
   // arrived. Must not be called while a Tx of this connection is open.
   bool WaitForNotification(std::string_view channel, std::chrono::milliseconds timeout);
@@ -186,6 +189,18 @@ class Connection {
 
  private:
   friend class Tx;
+  Tx Start(bool autocommit);
+  template <typename F>
+  static auto RunAndCommit(Tx tx, F&& fn) {
+    if constexpr (std::is_void_v<decltype(fn(tx))>) {
+      fn(tx);
+      tx.Commit();
+    } else {
+      auto result = fn(tx);
+      tx.Commit();
+      return result;
+    }
+  }
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

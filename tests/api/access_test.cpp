@@ -74,6 +74,21 @@ TEST(Router, MatchesParametersAndTellsAnUnknownPathFromAWrongMethod) {
   m = router.Find("GET", "/v1/members/42/other");
   EXPECT_FALSE(m.path_known);
   EXPECT_FALSE(router.Find("GET", "/v1/members/42/").path_known);
+  EXPECT_FALSE(router.Find("GET", "/v1/members").path_known);
+  EXPECT_FALSE(router.Find("GET", "/v1").path_known);
+}
+
+TEST(Router, TakesEveryParameterOfAPatternAndNothingFromAMismatch) {
+  std::map<std::string, std::string> params;
+  EXPECT_TRUE(
+      MatchPattern("/v1/members/{id}/archive/versions/{no}/file", "/v1/members/7/archive/versions/2/file", params));
+  EXPECT_EQ(params, (std::map<std::string, std::string>{{"id", "7"}, {"no", "2"}}));
+  params.clear();
+  EXPECT_FALSE(MatchPattern("/v1/members/{id}/archive", "/v1/members/7/versions", params));
+  EXPECT_TRUE(params.empty());
+  EXPECT_TRUE(MatchPattern("/healthz", "/healthz", params));
+  EXPECT_FALSE(MatchPattern("/healthz", "/", params));
+  EXPECT_FALSE(MatchPattern("/v1/members/{id}", "/v1/members/7/x", params));
 }
 
 TEST(Http, QueryStringsAreDecodedAndBadEscapesRefused) {

@@ -89,7 +89,7 @@ ApiFixture::ApiFixture(ApiConfig config, ServerConfig server_config) : db_(schem
   server_config.threads = 2;
   pool_ = std::make_unique<DbPool>(schema_.url(), server_config.threads);
   api_ = std::make_unique<Api>(std::move(config), *pool_, *blobs_, clock_);
-  server_ = std::make_unique<Server>(server_config, *api_);
+  server_ = std::make_unique<Server>(server_config, *api_, metrics_);
   server_->Start();
 }
 

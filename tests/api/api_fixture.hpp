@@ -54,6 +54,8 @@ class ApiFixture {
   int port() const { return server_->port(); }
   pg::Connection& db() { return db_; }
   blob::Store& blobs() { return *blobs_; }
+  // What the server counted (archive_http_*), in the Prometheus text format.
+  std::string Metrics() const { return metrics_.Render(); }
 
   std::int64_t org(const std::string& name) const { return orgs_.at(name); }
   const std::string& token(const std::string& who) const { return tokens_.at(who); }
@@ -94,6 +96,7 @@ class ApiFixture {
   std::filesystem::path blob_root_;
   std::unique_ptr<blob::FileStore> blobs_;
   SystemClock clock_;
+  metrics::Registry metrics_;
   std::unique_ptr<DbPool> pool_;
   std::unique_ptr<Api> api_;
   std::unique_ptr<Server> server_;

@@ -9,11 +9,19 @@
 #include "common/base/crypto.hpp"
 #include "common/base/text.hpp"
 #include "tests/api/api_fixture.hpp"
+#include "tests/metrics/scrape.hpp"
 
 namespace archive::api::testing {
 namespace {
 
 using ::testing::HasSubstr;
+
+// How many responses the server counted for operation and status ("none": refused before any route matched).
+double Counted(const ApiFixture& f, const std::string& operation, int status) {
+  return metrics::test::Sample(f.Metrics(), fmt::format(R"(archive_http_requests_total{{operation="{}",status="{}"}})",
+                                                        operation, status))
+      .value_or(0);
+}
 
 void ExpectError(const HttpResult& r, int status, const std::string& code) {
   EXPECT_EQ(r.status, status) << r.body;
@@ -62,6 +70,16 @@ TEST_F(ApiTest, MalformedRequestsGetTheRightJsonError) {
   EXPECT_THAT(huge_header, HasSubstr("431"));
   EXPECT_THAT(huge_header, HasSubstr("HEADER_TOO_LARGE"));
   EXPECT_THAT(SendRaw(f.port(), "NOT HTTP AT ALL\r\n\r\n"), HasSubstr("BAD_REQUEST"));
+
+  // And every refusal is counted, those given before any route matched included
+  EXPECT_EQ(Counted(f, "none", 404), 1);
+  EXPECT_EQ(Counted(f, "none", 405), 1);
+  EXPECT_EQ(Counted(f, "none", 431), 1);
+  EXPECT_EQ(Counted(f, "none", 400), 2) << "the malformed head and the badly encoded query";
+  EXPECT_EQ(Counted(f, "correctDevNumber", 413), 1);
+  EXPECT_EQ(Counted(f, "getMember", 401), 2);
+  EXPECT_EQ(Counted(f, "getMember", 400), 2) << "the bad id and the body on a GET";
+  EXPECT_THAT(f.Metrics(), HasSubstr(R"(archive_http_request_seconds_count{operation="none"} 5)"));
 }
 
 TEST_F(ApiTest, AnExpiredTokenIsRefused) {
@@ -359,6 +377,7 @@ TEST(ApiTimeouts, AClientThatStopsHalfwayThroughItsRequestHeadIsDisconnected) {
   const auto reply = SendRaw(f.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n");
   EXPECT_EQ(reply, "");
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(9)) << "closed by the client's bound";
+  EXPECT_EQ(metrics::test::Sample(f.Metrics(), R"(archive_http_timeouts_total{phase="head"})"), 1) << f.Metrics();
 }
 
 }  // namespace
