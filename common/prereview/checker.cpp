@@ -25,6 +25,26 @@ pdf::Region ToRegion(const Box& b) {
   return pdf::Region{b.x, b.y, b.width, b.height};
 }
 
+// Where a box of the upright page (width × height points) is on a scan turned clockwise by `turn` degrees (0,
+// 90, 180 or 270).
+Box Turned(const Box& b, int turn, double width, double height) {
+  switch (turn) {
+    case 90:
+      return Box{height - b.y - b.height, b.x, b.height, b.width};
+    case 180:
+      return Box{width - b.x - b.width, height - b.y - b.height, b.width, b.height};
+    case 270:
+      return Box{b.y, width - b.x - b.width, b.height, b.width};
+    default:
+      return b;
+  }
+}
+
+// The part of a page's image inside a box on it (points; the page is width × height points).
+image::Image CropBox(const image::Image& page, const Box& b, double width, double height) {
+  return image::Crop(page, b.x / width, b.y / height, (b.x + b.width) / width, (b.y + b.height) / height);
+}
+
 std::u32string Decode(std::string_view utf8) {
   std::u32string out;
   for (std::size_t i = 0; i < utf8.size();) {
@@ -121,6 +141,10 @@ double ChromaShare(const image::Image& rgb, int min_chroma) {
   }
   return static_cast<double>(n) * 3 / static_cast<double>(rgb.pixels.size());
 }
+
+// Below this share of ink, the place of page 1's digits (Config::cover_mark_box) is empty: twelve digits fill
+// about 3 % of it.
+constexpr double kEmptyMark = 0.005;
 
 // Below this share of ink a crop holds nothing to OCR.
 constexpr double kMinInkToRead = 0.0005;
@@ -280,9 +304,10 @@ class Run {
     m.sharpness = blank ? 0 : image::Sharpness(gray);
     const bool blurry = !blank && (m.ink <= config_.blank_max_ink || m.sharpness < config_.blurry_max_sharpness);
     if (index == 0) {
-      report_.page1_hash = image::DifferenceHash(gray);
       page1_blurry_ = blurry;
       page1_low_resolution_ = m.dpi && *m.dpi + 0.5 < config_.min_dpi;
+      report_.page1_hash = image::DifferenceHash(gray);
+      if (!blank) page1_turn_ = CoverTurn(m, gray);
     }
 
     if (m.dpi && *m.dpi + 0.5 < config_.min_dpi) {
@@ -304,6 +329,7 @@ class Run {
             .evidence = Evidence{fmt::format("page{}.png", page), image::EncodePng(gray)};
       }
       if (index > 0) Orientation(m, gray);
+      if (index == 0 && page1_turn_ != 0) AddOrientation(m, gray, page1_turn_ == 180 ? 180 : 90);
     }
     report_.pages.push_back(m);
     return true;
@@ -316,7 +342,28 @@ class Run {
     } else if (m.top_ink >= config_.orientation_min_ink && m.top_ink > m.bottom_ink * config_.orientation_ratio) {
       rotation = 180;
     }
-    if (rotation == 0) return;
+    if (rotation != 0) AddOrientation(m, gray, rotation);
+  }
+
+  // How page 1 is turned (clockwise, as a scan of the upright cover): where the digits of its number are
+  // (Config::cover_mark_box). Page 1 has no page number to go by.
+  int CoverTurn(const PageMeasure& m, const image::Image& gray) const {
+    const auto ink = [&](int turn) {
+      const bool sideways = turn % 180 != 0;
+      const double width = sideways ? m.height_pt : m.width_pt, height = sideways ? m.width_pt : m.height_pt;
+      return image::InkRatio(
+          CropBox(gray, Turned(config_.cover_mark_box, turn, width, height), m.width_pt, m.height_pt));
+    };
+    if (m.width_pt > m.height_pt * 1.1) return ink(270) > ink(90) ? 270 : 90;
+    // Upside down: the digits' place is (nearly) empty and its counterpart is not. The place's own ink matters
+    // too: a phone photo's dark table can fill the counterpart's corner while the digits are where they belong.
+    const double upright = ink(0), turned = ink(180);
+    return upright < kEmptyMark && turned >= config_.orientation_min_ink && turned > upright * config_.orientation_ratio
+               ? 180
+               : 0;
+  }
+
+  void AddOrientation(const PageMeasure& m, const image::Image& gray, int rotation) {
     report_
         .Add(Code::kOrientation, m.page,
              fmt::format("第{}页方向不正（{}），请摆正后重新扫描。", m.page, rotation == 180 ? "上下颠倒" : "横向放置"),
@@ -334,10 +381,11 @@ class Run {
 
   bool Number(pdf::Document& document) {
     auto rendered = document.Render(
-        0, {.dpi = config_.number_dpi, .color = pdf::ColorMode::kGray, .region = ToRegion(config_.number_box)});
+        0, {.dpi = config_.number_dpi, .color = pdf::ColorMode::kGray, .region = Page1Region(config_.number_box)});
     if (Ok(rendered, report_) == nullptr) return false;
-    image::Image crop = image::Median3(image::Flatten(ToImage(std::move(std::get<pdf::Raster>(rendered))),
-                                                      static_cast<int>(config_.number_dpi * 0.4)));
+    image::Image crop = image::Median3(
+        image::Flatten(image::Rotate(ToImage(std::move(std::get<pdf::Raster>(rendered))), 360 - page1_turn_),
+                       static_cast<int>(config_.number_dpi * 0.4)));
     std::optional<std::string> read = TextLayerNumber(document);
     int confidence = 100;
     if (!read) {
@@ -387,6 +435,14 @@ class Run {
     return true;
   }
 
+  // A box of the upright cover on page 1 as scanned (turned by page1_turn_).
+  pdf::Region Page1Region(const Box& box) const {
+    if (page1_turn_ == 0 || report_.pages.empty()) return ToRegion(box);
+    const PageMeasure& m = report_.pages.front();
+    const bool sideways = page1_turn_ % 180 != 0;
+    return ToRegion(Turned(box, page1_turn_, sideways ? m.height_pt : m.width_pt, sideways ? m.width_pt : m.height_pt));
+  }
+
   // A digitally made PDF carries the number in its text layer: exact, and cheaper than OCR.
   std::optional<std::string> TextLayerNumber(pdf::Document& document) {
     auto text = document.Text(0);
@@ -400,9 +456,9 @@ class Run {
 
   bool Name(pdf::Document& document) {
     auto rendered = document.Render(
-        0, {.dpi = config_.name_dpi, .color = pdf::ColorMode::kGray, .region = ToRegion(config_.name_box)});
+        0, {.dpi = config_.name_dpi, .color = pdf::ColorMode::kGray, .region = Page1Region(config_.name_box)});
     if (Ok(rendered, report_) == nullptr) return false;
-    image::Image crop = ToImage(std::move(std::get<pdf::Raster>(rendered)));
+    image::Image crop = image::Rotate(ToImage(std::move(std::get<pdf::Raster>(rendered))), 360 - page1_turn_);
     if (page1_blurry_ || image::InkRatio(crop) < kMinInkToRead) return true;
     const ocr::Text text = reader_.ChineseLine(
         {crop.pixels.data(), crop.width, crop.height, crop.width, static_cast<int>(config_.name_dpi)});
@@ -456,6 +512,7 @@ class Run {
   Report report_;
   bool page1_blurry_ = false;
   bool page1_low_resolution_ = false;
+  int page1_turn_ = 0;  // how page 1 is turned, clockwise: 0, 90, 180 or 270
 };
 
 }  // namespace

@@ -29,6 +29,7 @@ Config Config::From(config::Section& section) {
   section.Read("blank_max_faint", c.blank_max_faint);
   section.Read("faint_below", c.faint_below);
   section.Read("name_min_differences", c.name_min_differences);
+  ReadBox(section, "cover_mark_box", c.cover_mark_box);
   section.Read("blurry_max_sharpness", c.blurry_max_sharpness);
   section.Read("orientation_band_pt", c.orientation_band_pt);
   section.Read("orientation_ratio", c.orientation_ratio);

@@ -132,6 +132,30 @@ TEST_F(PrereviewCorpusTest, ShowsTheRotationAndThePageOfEachTurnedPage) {
   }
 }
 
+TEST_F(PrereviewCorpusTest, FindsATurnedCoverAndReadsItsNumberAndName) {
+  const auto covers = OfCase("rotated_cover");
+  ASSERT_GE(covers.size(), 2u);
+  for (const Checked* r : covers) {
+    // Given page 1 upside down (even n) or sideways (odd n)
+    const auto& want = r->label["findings"][0];
+    // Then ORIENTATION names page 1 and the turn
+    const Finding* f = Find(r->report, Code::kOrientation);
+    ASSERT_NE(f, nullptr) << r->label["file"];
+    EXPECT_EQ(f->page, 1);
+    EXPECT_EQ(f->values["rotation"], want["rotation"]) << r->label["file"];
+    ASSERT_TRUE(f->evidence.has_value());
+    // And the number is read from the turned page, so it is not called unreadable
+    EXPECT_EQ(r->report.number_read, r->label["number"].get<std::string>()) << r->label["file"];
+    EXPECT_FALSE(r->report.Has(Code::kNumberUnreadable)) << r->label["file"];
+  }
+  // And no upright page 1 is taken for a turned one
+  for (const char* c : {"clean", "noisy", "skewed", "phone_photo", "vector", "rescan"}) {
+    for (const Checked* r : OfCase(c)) {
+      for (const auto& f : r->report.findings) EXPECT_NE(f.code, Code::kOrientation) << r->label["file"];
+    }
+  }
+}
+
 TEST_F(PrereviewCorpusTest, IntegrityFailuresStopTheOtherChecks) {
   for (const char* c : {"encrypted", "javascript", "oversize", "not_pdf"}) {
     for (const Checked* r : OfCase(c)) {
