@@ -306,7 +306,6 @@ class Run {
     if (index == 0) {
       page1_blurry_ = blurry;
       page1_low_resolution_ = m.dpi && *m.dpi + 0.5 < config_.min_dpi;
-      report_.page1_hash = image::DifferenceHash(gray);
       if (!blank) page1_turn_ = CoverTurn(m, gray);
     }
 
@@ -351,8 +350,8 @@ class Run {
     const auto ink = [&](int turn) {
       const bool sideways = turn % 180 != 0;
       const double width = sideways ? m.height_pt : m.width_pt, height = sideways ? m.width_pt : m.height_pt;
-      return image::InkRatio(
-          CropBox(gray, Turned(config_.cover_mark_box, turn, width, height), m.width_pt, m.height_pt));
+      return image::InkRatio(CropBox(gray, Turned(config_.cover_mark_box, turn, width, height), m.width_pt,
+                                     m.height_pt));
     };
     if (m.width_pt > m.height_pt * 1.1) return ink(270) > ink(90) ? 270 : 90;
     // Upside down: the digits' place is (nearly) empty and its counterpart is not. The place's own ink matters
@@ -388,10 +387,14 @@ class Run {
                        static_cast<int>(config_.number_dpi * 0.4)));
     std::optional<std::string> read = TextLayerNumber(document);
     int confidence = 100;
+    std::vector<image::Image> lines = NumberLines(crop, 3);
+    // Page 1's fingerprint for DUPLICATE_FILE: the line of the number, which no other member's form has (none
+    // when no line looks like a number: a phone photo's box holds the table's edge too).
+    if (!lines.empty()) report_.page1_hash = image::LineProfileHash(lines.front());
     if (!read) {
       // The lines that look like a number first, then the whole box.
       std::vector<image::Image> tries;
-      for (auto& line : NumberLines(crop, 3)) {
+      for (auto& line : lines) {
         image::Image binary = image::Binarize(line, image::OtsuThreshold(line));
         tries.push_back(std::move(line));
         tries.push_back(std::move(binary));
@@ -440,7 +443,8 @@ class Run {
     if (page1_turn_ == 0 || report_.pages.empty()) return ToRegion(box);
     const PageMeasure& m = report_.pages.front();
     const bool sideways = page1_turn_ % 180 != 0;
-    return ToRegion(Turned(box, page1_turn_, sideways ? m.height_pt : m.width_pt, sideways ? m.width_pt : m.height_pt));
+    return ToRegion(Turned(box, page1_turn_, sideways ? m.height_pt : m.width_pt,
+                           sideways ? m.width_pt : m.height_pt));
   }
 
   // A digitally made PDF carries the number in its text layer: exact, and cheaper than OCR.

@@ -67,6 +67,12 @@ struct Config {
   // different character is not evidence (see docs/prereview.md).
   int name_min_differences = 2;
 
+  // DUPLICATE_FILE (the worker): page 1's fingerprint is image::LineProfileHash of the number's line in
+  // number_box, and another member's version whose fingerprint is within duplicate_max_distance bits is the
+  // same sheet (a rescan). At most 3: candidates are found through an index on each 16-bit quarter of the
+  // fingerprint, and two fingerprints at most 3 bits apart share a quarter.
+  int duplicate_max_distance = 3;
+
   // Rendering budget per document for MuPDF (the sandbox's address-space limit must be larger).
   long memory_bytes = 256L << 20;
   long max_image_pixels = 100'000'000;

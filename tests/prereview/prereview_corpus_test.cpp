@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "common/image/image.hpp"
 #include "common/pdf/context.hpp"
 #include "common/prereview/checker.hpp"
 #include "tools/bench/prereview_score.hpp"
@@ -172,6 +173,30 @@ TEST_F(PrereviewCorpusTest, GivesTheSameDuplicateHashForTheSameScan) {
   for (std::size_t i = 0; i < clean.size(); ++i) {
     ASSERT_TRUE(clean[i]->report.page1_hash.has_value());
     EXPECT_EQ(clean[i]->report.page1_hash, duplicate[i]->report.page1_hash);
+  }
+}
+
+TEST_F(PrereviewCorpusTest, KeepsARescanNearerItsSheetThanAnyOtherMembersForm) {
+  // Given each clean scan, its rescan (other noise, turned under a degree), and every other member's scan
+  const auto clean = OfCase("clean");
+  const auto rescan = OfCase("rescan");
+  ASSERT_EQ(clean.size(), rescan.size());
+  int nearest_other = 64;
+  for (const auto& r : *results_) {
+    for (const auto& o : *results_) {
+      // A duplicate and a rescan are made from their clean form's seed: the same sheet.
+      const bool same_sheet = r.label["seed"] == o.label["seed"];
+      if (same_sheet || !r.report.page1_hash || !o.report.page1_hash) continue;
+      nearest_other = std::min(nearest_other, image::HammingDistance(*r.report.page1_hash, *o.report.page1_hash));
+    }
+  }
+  // Then no two members' forms are within the duplicate distance of each other
+  EXPECT_GT(nearest_other, Config{}.duplicate_max_distance);
+  // And each rescan is nearer its sheet than any two members' forms are to each other
+  for (std::size_t i = 0; i < clean.size(); ++i) {
+    ASSERT_TRUE(rescan[i]->report.page1_hash.has_value()) << rescan[i]->label["file"];
+    EXPECT_LT(image::HammingDistance(*clean[i]->report.page1_hash, *rescan[i]->report.page1_hash), nearest_other)
+        << rescan[i]->label["file"];
   }
 }
 

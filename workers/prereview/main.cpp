@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
     blob::FileStore blobs(config::RequireEnv("ARCHIVE_BLOB_ROOT"));
     prereview::SandboxedChecker checker(prereview::SandboxProgramBesideSelf(), prereview_config);
     prereview::SandboxedFileChecks checks(checker);
-    prereview::Reviewer reviewer(checks, blobs);
+    prereview::Reviewer reviewer(checks, blobs, prereview_config.duplicate_max_distance);
     const auto registry = events::BuiltinRegistry();
     metrics::Registry metrics;
     worker::ConsumerLoop loop(

@@ -38,12 +38,15 @@ class SandboxedFileChecks final : public FileChecks {
 // A version that already has a verdict is left alone, so a redelivered or replayed event has no second effect.
 class Reviewer final : public worker::Handler {
  public:
-  Reviewer(FileChecks& checks, blob::Store& blobs);
+  // duplicate_max_distance: Config::duplicate_max_distance, the bits in which two page-1 fingerprints of one
+  // sheet may differ.
+  Reviewer(FileChecks& checks, blob::Store& blobs, int duplicate_max_distance = Config{}.duplicate_max_distance);
   worker::Outcome Handle(const worker::Message& message, pg::Tx& tx) override;
 
  private:
   FileChecks& checks_;
   blob::Store& blobs_;
+  int duplicate_max_distance_;
 };
 
 }  // namespace archive::prereview
