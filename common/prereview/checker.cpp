@@ -58,12 +58,22 @@ std::u32string Decode(std::string_view utf8) {
   return out;
 }
 
-// Characters that differ position by position, plus the difference in length.
+// The characters to change, add or remove to make one into the other (Levenshtein): a stray stroke read as an
+// extra character in front of a name ("了丁辰" for 丁辰) is one difference, not one per shifted character.
 int CharacterDifferences(std::string_view a, std::string_view b) {
   const std::u32string x = Decode(a), y = Decode(b);
-  int d = static_cast<int>(std::max(x.size(), y.size()) - std::min(x.size(), y.size()));
-  for (std::size_t i = 0; i < std::min(x.size(), y.size()); ++i) d += x[i] != y[i] ? 1 : 0;
-  return d;
+  std::vector<int> row(y.size() + 1);
+  for (std::size_t j = 0; j <= y.size(); ++j) row[j] = static_cast<int>(j);
+  for (std::size_t i = 1; i <= x.size(); ++i) {
+    int diagonal = row[0];
+    row[0] = static_cast<int>(i);
+    for (std::size_t j = 1; j <= y.size(); ++j) {
+      const int above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (x[i - 1] != y[j - 1] ? 1 : 0)});
+      diagonal = above;
+    }
+  }
+  return row[y.size()];
 }
 
 // Where in the number box a 12-digit number could be: for each text line (a run of inked rows), the rightmost
@@ -328,7 +338,15 @@ class Run {
             .evidence = Evidence{fmt::format("page{}.png", page), image::EncodePng(gray)};
       }
       if (index > 0) Orientation(m, gray);
-      if (index == 0 && page1_turn_ != 0) AddOrientation(m, gray, page1_turn_ == 180 ? 180 : 90);
+      // An upside-down cover is confirmed by reading the number there (Number), when there is one to read: the
+      // ink of a place alone can be a phone photo's table.
+      if (index == 0 && page1_turn_ == 180 && !expected_.number.empty()) {
+        page1_turn_ = 0;
+        page1_maybe_upside_down_ = true;
+        page1_thumbnail_ = gray;
+      } else if (index == 0 && page1_turn_ != 0) {
+        AddOrientation(m, gray, page1_turn_ == 180 ? 180 : 90);
+      }
     }
     report_.pages.push_back(m);
     return true;
@@ -350,8 +368,8 @@ class Run {
     const auto ink = [&](int turn) {
       const bool sideways = turn % 180 != 0;
       const double width = sideways ? m.height_pt : m.width_pt, height = sideways ? m.width_pt : m.height_pt;
-      return image::InkRatio(CropBox(gray, Turned(config_.cover_mark_box, turn, width, height), m.width_pt,
-                                     m.height_pt));
+      return image::InkRatio(
+          CropBox(gray, Turned(config_.cover_mark_box, turn, width, height), m.width_pt, m.height_pt));
     };
     if (m.width_pt > m.height_pt * 1.1) return ink(270) > ink(90) ? 270 : 90;
     // Upside down: the digits' place is (nearly) empty and its counterpart is not. The place's own ink matters
@@ -378,19 +396,29 @@ class Run {
     return true;
   }
 
-  bool Number(pdf::Document& document) {
+  struct NumberRead {
+    image::Image crop;
+    std::optional<std::string> read;
+    int confidence = 0;
+    std::optional<std::uint64_t> hash;
+  };
+
+  // Reads the number box of page 1 as turned by page1_turn_. nullopt after an integrity failure.
+  std::optional<NumberRead> ReadNumber(pdf::Document& document) {
     auto rendered = document.Render(
         0, {.dpi = config_.number_dpi, .color = pdf::ColorMode::kGray, .region = Page1Region(config_.number_box)});
-    if (Ok(rendered, report_) == nullptr) return false;
-    image::Image crop = image::Median3(
+    if (Ok(rendered, report_) == nullptr) return std::nullopt;
+    NumberRead out;
+    out.crop = image::Median3(
         image::Flatten(image::Rotate(ToImage(std::move(std::get<pdf::Raster>(rendered))), 360 - page1_turn_),
                        static_cast<int>(config_.number_dpi * 0.4)));
-    std::optional<std::string> read = TextLayerNumber(document);
-    int confidence = 100;
-    std::vector<image::Image> lines = NumberLines(crop, 3);
+    std::optional<std::string>& read = out.read;
+    read = TextLayerNumber(document);
+    out.confidence = 100;
+    std::vector<image::Image> lines = NumberLines(out.crop, 3);
     // Page 1's fingerprint for DUPLICATE_FILE: the line of the number, which no other member's form has (none
     // when no line looks like a number: a phone photo's box holds the table's edge too).
-    if (!lines.empty()) report_.page1_hash = image::LineProfileHash(lines.front());
+    if (!lines.empty()) out.hash = image::LineProfileHash(lines.front());
     if (!read) {
       // The lines that look like a number first, then the whole box.
       std::vector<image::Image> tries;
@@ -399,19 +427,40 @@ class Run {
         tries.push_back(std::move(line));
         tries.push_back(std::move(binary));
       }
-      tries.push_back(crop);
-      confidence = 0;
+      tries.push_back(out.crop);
+      out.confidence = 0;
       for (const auto& region : tries) {
         if (image::InkRatio(region) < kMinInkToRead) continue;  // Tesseract has nothing to read, and says so
         const ocr::Text text = reader_.Digits(
             {region.pixels.data(), region.width, region.height, region.width, static_cast<int>(config_.number_dpi)});
         const std::optional<std::string> number = ExtractNumber(text.text);
-        if (!number || (read && text.confidence <= confidence)) continue;
+        if (!number || (read && text.confidence <= out.confidence)) continue;
         read = number;
-        confidence = text.confidence;
-        if (confidence >= config_.number_min_confidence) break;
+        out.confidence = text.confidence;
+        if (out.confidence >= config_.number_min_confidence) break;
       }
     }
+    return out;
+  }
+
+  bool Number(pdf::Document& document) {
+    std::optional<NumberRead> upright = ReadNumber(document);
+    if (!upright) return false;
+    if (!upright->read && page1_maybe_upside_down_) {
+      page1_turn_ = 180;
+      std::optional<NumberRead> turned = ReadNumber(document);
+      if (!turned) return false;
+      if (turned->read) {
+        upright = std::move(turned);
+        AddOrientation(report_.pages.front(), page1_thumbnail_, 180);
+      } else {
+        page1_turn_ = 0;
+      }
+    }
+    const image::Image& crop = upright->crop;
+    const std::optional<std::string>& read = upright->read;
+    const int confidence = upright->confidence;
+    if (upright->hash) report_.page1_hash = upright->hash;
     report_.number_read = read;
     report_.number_confidence = confidence;
     const auto evidence = [&] { return Evidence{"page1-number.png", image::EncodePng(crop)}; };
@@ -443,8 +492,7 @@ class Run {
     if (page1_turn_ == 0 || report_.pages.empty()) return ToRegion(box);
     const PageMeasure& m = report_.pages.front();
     const bool sideways = page1_turn_ % 180 != 0;
-    return ToRegion(Turned(box, page1_turn_, sideways ? m.height_pt : m.width_pt,
-                           sideways ? m.width_pt : m.height_pt));
+    return ToRegion(Turned(box, page1_turn_, sideways ? m.height_pt : m.width_pt, sideways ? m.width_pt : m.height_pt));
   }
 
   // A digitally made PDF carries the number in its text layer: exact, and cheaper than OCR.
@@ -516,7 +564,9 @@ class Run {
   Report report_;
   bool page1_blurry_ = false;
   bool page1_low_resolution_ = false;
-  int page1_turn_ = 0;  // how page 1 is turned, clockwise: 0, 90, 180 or 270
+  int page1_turn_ = 0;                    // how page 1 is turned, clockwise: 0, 90, 180 or 270
+  bool page1_maybe_upside_down_ = false;  // the digits' place is empty and its half-turn counterpart inked
+  image::Image page1_thumbnail_;          // page 1 at quality_dpi, for ORIENTATION's evidence
 };
 
 }  // namespace

@@ -42,10 +42,11 @@ struct Config {
   double orientation_band_pt = 60;
   double orientation_ratio = 4;
   double orientation_min_ink = 0.0001;
-  // Page 1 has no page number: it is upside down when the half-turn counterpart of cover_mark_box (the digits
-  // of the number, which nothing else on the cover faces) carries orientation_ratio times its ink, and turned
-  // clockwise or anticlockwise (a landscape scan) by where the box's quarter-turn counterparts carry more ink.
-  // The number and the name are then read from the turned page, and page 1's fingerprint taken upright.
+  // Page 1 has no page number: it may be upside down when the place of its number's digits (cover_mark_box) is
+  // empty and the place's half-turn counterpart carries orientation_ratio times its ink; that is confirmed by
+  // finding the number on the half-turned page when it is not found upright (without a record number, the ink
+  // decides). A landscape page 1 is turned clockwise or anticlockwise by where the place's quarter-turn
+  // counterparts carry more ink. The number and the name are then read from the turned page.
   Box cover_mark_box{415, 45, 135, 40};
 
   // Seal: the red share of the approval page's lower half, rendered in colour at seal_dpi.

@@ -199,14 +199,34 @@ TEST_F(PrereviewWorkerTest, DoesNotTakeAnotherMembersFormForADuplicate) {
   const auto first = Member(Printed(formgen::Case::kClean), Name(formgen::Case::kClean), "053");
   Deliver(Uploaded(first, Upload(first, Form(formgen::Case::kClean).bytes, "branch")));
   // When another member's own form (the same printed cover, other writing) is uploaded
-  const auto second =
-      Member(Printed(formgen::Case::kNumberMismatch), Name(formgen::Case::kNumberMismatch), "063");
+  const auto second = Member(Printed(formgen::Case::kNumberMismatch), Name(formgen::Case::kNumberMismatch), "063");
   const auto version = Upload(second, Form(formgen::Case::kNumberMismatch).bytes, "branch");
   Deliver(Uploaded(second, version));
   // Then it is no duplicate
   const pg::Result findings = Findings(version);
   for (std::size_t i = 0; i < findings.size(); ++i) EXPECT_NE(findings.Text(i, 0), "DUPLICATE_FILE");
   EXPECT_EQ(Count("SELECT count(*) FROM archive_versions WHERE page1_fingerprint IS NOT NULL"), 2);
+}
+
+TEST_F(PrereviewWorkerTest, WantsTheSameNumberBeforeCallingNearFingerprintsTheSameSheet) {
+  // Given one member's form uploaded, whose stored fingerprint happens to equal another member's form's
+  const auto first = Member(Printed(formgen::Case::kClean), Name(formgen::Case::kClean), "054");
+  const auto first_version = Upload(first, Form(formgen::Case::kClean).bytes, "branch");
+  Deliver(Uploaded(first, first_version));
+  const formgen::GeneratedForm& other = Form(formgen::Case::kNumberMismatch);
+  const Report other_report = checker_->Check(other.bytes, {.number = other.label["number"].get<std::string>()});
+  ASSERT_TRUE(other_report.page1_hash.has_value());
+  db_.InTransaction([&](pg::Tx& tx) {
+    tx.ExecScript(fmt::format("UPDATE archive_versions SET page1_fingerprint = '{:016x}' WHERE id = {}",
+                              *other_report.page1_hash, first_version));
+  });
+  // When the other member's form is uploaded: the same fingerprint, but another number on page 1
+  const auto second = Member(Printed(formgen::Case::kNumberMismatch), Name(formgen::Case::kNumberMismatch), "064");
+  const auto version = Upload(second, other.bytes, "branch");
+  Deliver(Uploaded(second, version));
+  // Then it is no duplicate
+  const pg::Result findings = Findings(version);
+  for (std::size_t i = 0; i < findings.size(); ++i) EXPECT_NE(findings.Text(i, 0), "DUPLICATE_FILE");
 }
 
 TEST_F(PrereviewWorkerTest, SaysWhenTheNumberOnPageOneBelongsToAnotherMember) {

@@ -25,12 +25,14 @@ void AddDatabaseFindings(pg::Tx& tx, std::int64_t version_id, std::int64_t membe
                          int max_distance, Report& report) {
   const std::optional<std::string> fingerprint =
       report.page1_hash ? std::optional<std::string>(HashHex(*report.page1_hash)) : std::nullopt;
-  const pg::Result duplicate = tx.Run("prereview_duplicate", version_id, member_id, sha256, fingerprint, max_distance);
+  const pg::Result duplicate =
+      tx.Run("prereview_duplicate", version_id, member_id, sha256, fingerprint, max_distance, report.number_read);
   if (!duplicate.empty()) {
     const bool same_file = duplicate.Bool(0, 2);
     report.Add(Code::kDuplicateFile, same_file ? std::nullopt : std::optional<int>(1),
-               same_file ? "该文件与另一名团员已上传的档案完全相同，请确认是否传错了文件。"
-                         : "该文件第1页与另一名团员已上传档案的第1页是同一页纸（同一次或重新扫描），请确认是否传错了文件。",
+               same_file
+                   ? "该文件与另一名团员已上传的档案完全相同，请确认是否传错了文件。"
+                   : "该文件第1页与另一名团员已上传档案的第1页是同一页纸（同一次或重新扫描），请确认是否传错了文件。",
                {{"same_file", same_file},
                 {"other_version_id", duplicate.Int(0, 0)},
                 {"other_member_id", duplicate.Int(0, 1)},
