@@ -266,6 +266,37 @@ std::uint64_t DifferenceHash(const Image& gray) {
   return hash;
 }
 
+std::uint64_t LineProfileHash(const Image& gray, int ink_below) {
+  constexpr int kPaper = 230;
+  std::vector<double> darkness(gray.width, 0);
+  std::vector<int> inked(gray.width, 0);
+  for (int y = 0; y < gray.height; ++y) {
+    for (int x = 0; x < gray.width; ++x) {
+      const int v = gray.At(x, y);
+      // Darkness counts in proportion below the paper, so that noise at a stroke's edge moves it a little.
+      darkness[x] += std::max(0, kPaper - v);
+      inked[x] += v < ink_below ? 1 : 0;
+    }
+  }
+  // A column of a glyph has a stroke down it; a speck of noise left in the margin has a pixel or two.
+  const int min_inked = std::max(3, gray.height / 10);
+  const auto has_ink = [&](int n) { return n >= min_inked; };
+  const int x0 = static_cast<int>(std::find_if(inked.begin(), inked.end(), has_ink) - inked.begin());
+  const int x1 = static_cast<int>(inked.rend() - std::find_if(inked.rbegin(), inked.rend(), has_ink));
+  constexpr int kBins = 65;
+  if (x1 - x0 < kBins) return 0;
+  std::array<double, kBins> bins{};
+  for (int b = 0; b < kBins; ++b) {
+    const int a = x0 + b * (x1 - x0) / kBins, e = x0 + (b + 1) * (x1 - x0) / kBins;
+    for (int x = a; x < e; ++x) bins[b] += darkness[x];
+    bins[b] /= std::max(1, e - a);
+  }
+  const double margin = 0.03 * *std::max_element(bins.begin(), bins.end());
+  std::uint64_t hash = 0;
+  for (int b = 0; b + 1 < kBins; ++b) hash = (hash << 1) | (bins[b] > bins[b + 1] + margin ? 1 : 0);
+  return hash;
+}
+
 int HammingDistance(std::uint64_t a, std::uint64_t b) {
   return std::popcount(a ^ b);
 }

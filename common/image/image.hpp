@@ -60,6 +60,13 @@ double LineDirectionRatio(const Image& gray);
 std::uint64_t DifferenceHash(const Image& gray);
 int HammingDistance(std::uint64_t a, std::uint64_t b);
 
+// A 64-bit difference hash of one line of print (the 12 digits of a number): the darkness of each column
+// (below a paper level of 230), summed down the line, over the columns that carry a stroke (a tenth of the height, at
+// least three pixels, darker than `ink_below`), in 65 bins; a bit is set where a bin is darker than its right-hand
+// neighbour by over 3 % of the darkest bin. Summing down the columns makes it indifferent to a slight turn of the line
+// and to noise; the gaps between glyphs give 0 whatever the noise. 0 when the image has no ink.
+std::uint64_t LineProfileHash(const Image& gray, int ink_below = 160);
+
 // Otsu's global threshold (0..255) and the image binarised with it: ink 0, paper 255.
 int OtsuThreshold(const Image& gray);
 Image Binarize(const Image& gray, int threshold);

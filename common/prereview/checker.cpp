@@ -25,6 +25,26 @@ pdf::Region ToRegion(const Box& b) {
   return pdf::Region{b.x, b.y, b.width, b.height};
 }
 
+// Where a box of the upright page (width × height points) is on a scan turned clockwise by `turn` degrees (0,
+// 90, 180 or 270).
+Box Turned(const Box& b, int turn, double width, double height) {
+  switch (turn) {
+    case 90:
+      return Box{height - b.y - b.height, b.x, b.height, b.width};
+    case 180:
+      return Box{width - b.x - b.width, height - b.y - b.height, b.width, b.height};
+    case 270:
+      return Box{b.y, width - b.x - b.width, b.height, b.width};
+    default:
+      return b;
+  }
+}
+
+// The part of a page's image inside a box on it (points; the page is width × height points).
+image::Image CropBox(const image::Image& page, const Box& b, double width, double height) {
+  return image::Crop(page, b.x / width, b.y / height, (b.x + b.width) / width, (b.y + b.height) / height);
+}
+
 std::u32string Decode(std::string_view utf8) {
   std::u32string out;
   for (std::size_t i = 0; i < utf8.size();) {
@@ -38,12 +58,22 @@ std::u32string Decode(std::string_view utf8) {
   return out;
 }
 
-// Characters that differ position by position, plus the difference in length.
+// The characters to change, add or remove to make one into the other (Levenshtein): a stray stroke read as an
+// extra character in front of a name ("了丁辰" for 丁辰) is one difference, not one per shifted character.
 int CharacterDifferences(std::string_view a, std::string_view b) {
   const std::u32string x = Decode(a), y = Decode(b);
-  int d = static_cast<int>(std::max(x.size(), y.size()) - std::min(x.size(), y.size()));
-  for (std::size_t i = 0; i < std::min(x.size(), y.size()); ++i) d += x[i] != y[i] ? 1 : 0;
-  return d;
+  std::vector<int> row(y.size() + 1);
+  for (std::size_t j = 0; j <= y.size(); ++j) row[j] = static_cast<int>(j);
+  for (std::size_t i = 1; i <= x.size(); ++i) {
+    int diagonal = row[0];
+    row[0] = static_cast<int>(i);
+    for (std::size_t j = 1; j <= y.size(); ++j) {
+      const int above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (x[i - 1] != y[j - 1] ? 1 : 0)});
+      diagonal = above;
+    }
+  }
+  return row[y.size()];
 }
 
 // Where in the number box a 12-digit number could be: for each text line (a run of inked rows), the rightmost
@@ -121,6 +151,10 @@ double ChromaShare(const image::Image& rgb, int min_chroma) {
   }
   return static_cast<double>(n) * 3 / static_cast<double>(rgb.pixels.size());
 }
+
+// Below this share of ink, the place of page 1's digits (Config::cover_mark_box) is empty: twelve digits fill
+// about 3 % of it.
+constexpr double kEmptyMark = 0.005;
 
 // Below this share of ink a crop holds nothing to OCR.
 constexpr double kMinInkToRead = 0.0005;
@@ -280,9 +314,9 @@ class Run {
     m.sharpness = blank ? 0 : image::Sharpness(gray);
     const bool blurry = !blank && (m.ink <= config_.blank_max_ink || m.sharpness < config_.blurry_max_sharpness);
     if (index == 0) {
-      report_.page1_hash = image::DifferenceHash(gray);
       page1_blurry_ = blurry;
       page1_low_resolution_ = m.dpi && *m.dpi + 0.5 < config_.min_dpi;
+      if (!blank) page1_turn_ = CoverTurn(m, gray);
     }
 
     if (m.dpi && *m.dpi + 0.5 < config_.min_dpi) {
@@ -304,6 +338,15 @@ class Run {
             .evidence = Evidence{fmt::format("page{}.png", page), image::EncodePng(gray)};
       }
       if (index > 0) Orientation(m, gray);
+      // An upside-down cover is confirmed by reading the number there (Number), when there is one to read: the
+      // ink of a place alone can be a phone photo's table.
+      if (index == 0 && page1_turn_ == 180 && !expected_.number.empty()) {
+        page1_turn_ = 0;
+        page1_maybe_upside_down_ = true;
+        page1_thumbnail_ = gray;
+      } else if (index == 0 && page1_turn_ != 0) {
+        AddOrientation(m, gray, page1_turn_ == 180 ? 180 : 90);
+      }
     }
     report_.pages.push_back(m);
     return true;
@@ -316,7 +359,28 @@ class Run {
     } else if (m.top_ink >= config_.orientation_min_ink && m.top_ink > m.bottom_ink * config_.orientation_ratio) {
       rotation = 180;
     }
-    if (rotation == 0) return;
+    if (rotation != 0) AddOrientation(m, gray, rotation);
+  }
+
+  // How page 1 is turned (clockwise, as a scan of the upright cover): where the digits of its number are
+  // (Config::cover_mark_box). Page 1 has no page number to go by.
+  int CoverTurn(const PageMeasure& m, const image::Image& gray) const {
+    const auto ink = [&](int turn) {
+      const bool sideways = turn % 180 != 0;
+      const double width = sideways ? m.height_pt : m.width_pt, height = sideways ? m.width_pt : m.height_pt;
+      return image::InkRatio(
+          CropBox(gray, Turned(config_.cover_mark_box, turn, width, height), m.width_pt, m.height_pt));
+    };
+    if (m.width_pt > m.height_pt * 1.1) return ink(270) > ink(90) ? 270 : 90;
+    // Upside down: the digits' place is (nearly) empty and its counterpart is not. The place's own ink matters
+    // too: a phone photo's dark table can fill the counterpart's corner while the digits are where they belong.
+    const double upright = ink(0), turned = ink(180);
+    return upright < kEmptyMark && turned >= config_.orientation_min_ink && turned > upright * config_.orientation_ratio
+               ? 180
+               : 0;
+  }
+
+  void AddOrientation(const PageMeasure& m, const image::Image& gray, int rotation) {
     report_
         .Add(Code::kOrientation, m.page,
              fmt::format("第{}页方向不正（{}），请摆正后重新扫描。", m.page, rotation == 180 ? "上下颠倒" : "横向放置"),
@@ -332,35 +396,71 @@ class Run {
     return true;
   }
 
-  bool Number(pdf::Document& document) {
+  struct NumberRead {
+    image::Image crop;
+    std::optional<std::string> read;
+    int confidence = 0;
+    std::optional<std::uint64_t> hash;
+  };
+
+  // Reads the number box of page 1 as turned by page1_turn_. nullopt after an integrity failure.
+  std::optional<NumberRead> ReadNumber(pdf::Document& document) {
     auto rendered = document.Render(
-        0, {.dpi = config_.number_dpi, .color = pdf::ColorMode::kGray, .region = ToRegion(config_.number_box)});
-    if (Ok(rendered, report_) == nullptr) return false;
-    image::Image crop = image::Median3(image::Flatten(ToImage(std::move(std::get<pdf::Raster>(rendered))),
-                                                      static_cast<int>(config_.number_dpi * 0.4)));
-    std::optional<std::string> read = TextLayerNumber(document);
-    int confidence = 100;
+        0, {.dpi = config_.number_dpi, .color = pdf::ColorMode::kGray, .region = Page1Region(config_.number_box)});
+    if (Ok(rendered, report_) == nullptr) return std::nullopt;
+    NumberRead out;
+    out.crop = image::Median3(
+        image::Flatten(image::Rotate(ToImage(std::move(std::get<pdf::Raster>(rendered))), 360 - page1_turn_),
+                       static_cast<int>(config_.number_dpi * 0.4)));
+    std::optional<std::string>& read = out.read;
+    read = TextLayerNumber(document);
+    out.confidence = 100;
+    std::vector<image::Image> lines = NumberLines(out.crop, 3);
+    // Page 1's fingerprint for DUPLICATE_FILE: the line of the number, which no other member's form has (none
+    // when no line looks like a number: a phone photo's box holds the table's edge too).
+    if (!lines.empty()) out.hash = image::LineProfileHash(lines.front());
     if (!read) {
       // The lines that look like a number first, then the whole box.
       std::vector<image::Image> tries;
-      for (auto& line : NumberLines(crop, 3)) {
+      for (auto& line : lines) {
         image::Image binary = image::Binarize(line, image::OtsuThreshold(line));
         tries.push_back(std::move(line));
         tries.push_back(std::move(binary));
       }
-      tries.push_back(crop);
-      confidence = 0;
+      tries.push_back(out.crop);
+      out.confidence = 0;
       for (const auto& region : tries) {
         if (image::InkRatio(region) < kMinInkToRead) continue;  // Tesseract has nothing to read, and says so
         const ocr::Text text = reader_.Digits(
             {region.pixels.data(), region.width, region.height, region.width, static_cast<int>(config_.number_dpi)});
         const std::optional<std::string> number = ExtractNumber(text.text);
-        if (!number || (read && text.confidence <= confidence)) continue;
+        if (!number || (read && text.confidence <= out.confidence)) continue;
         read = number;
-        confidence = text.confidence;
-        if (confidence >= config_.number_min_confidence) break;
+        out.confidence = text.confidence;
+        if (out.confidence >= config_.number_min_confidence) break;
       }
     }
+    return out;
+  }
+
+  bool Number(pdf::Document& document) {
+    std::optional<NumberRead> upright = ReadNumber(document);
+    if (!upright) return false;
+    if (!upright->read && page1_maybe_upside_down_) {
+      page1_turn_ = 180;
+      std::optional<NumberRead> turned = ReadNumber(document);
+      if (!turned) return false;
+      if (turned->read) {
+        upright = std::move(turned);
+        AddOrientation(report_.pages.front(), page1_thumbnail_, 180);
+      } else {
+        page1_turn_ = 0;
+      }
+    }
+    const image::Image& crop = upright->crop;
+    const std::optional<std::string>& read = upright->read;
+    const int confidence = upright->confidence;
+    if (upright->hash) report_.page1_hash = upright->hash;
     report_.number_read = read;
     report_.number_confidence = confidence;
     const auto evidence = [&] { return Evidence{"page1-number.png", image::EncodePng(crop)}; };
@@ -387,6 +487,14 @@ class Run {
     return true;
   }
 
+  // A box of the upright cover on page 1 as scanned (turned by page1_turn_).
+  pdf::Region Page1Region(const Box& box) const {
+    if (page1_turn_ == 0 || report_.pages.empty()) return ToRegion(box);
+    const PageMeasure& m = report_.pages.front();
+    const bool sideways = page1_turn_ % 180 != 0;
+    return ToRegion(Turned(box, page1_turn_, sideways ? m.height_pt : m.width_pt, sideways ? m.width_pt : m.height_pt));
+  }
+
   // A digitally made PDF carries the number in its text layer: exact, and cheaper than OCR.
   std::optional<std::string> TextLayerNumber(pdf::Document& document) {
     auto text = document.Text(0);
@@ -400,9 +508,9 @@ class Run {
 
   bool Name(pdf::Document& document) {
     auto rendered = document.Render(
-        0, {.dpi = config_.name_dpi, .color = pdf::ColorMode::kGray, .region = ToRegion(config_.name_box)});
+        0, {.dpi = config_.name_dpi, .color = pdf::ColorMode::kGray, .region = Page1Region(config_.name_box)});
     if (Ok(rendered, report_) == nullptr) return false;
-    image::Image crop = ToImage(std::move(std::get<pdf::Raster>(rendered)));
+    image::Image crop = image::Rotate(ToImage(std::move(std::get<pdf::Raster>(rendered))), 360 - page1_turn_);
     if (page1_blurry_ || image::InkRatio(crop) < kMinInkToRead) return true;
     const ocr::Text text = reader_.ChineseLine(
         {crop.pixels.data(), crop.width, crop.height, crop.width, static_cast<int>(config_.name_dpi)});
@@ -456,6 +564,9 @@ class Run {
   Report report_;
   bool page1_blurry_ = false;
   bool page1_low_resolution_ = false;
+  int page1_turn_ = 0;                    // how page 1 is turned, clockwise: 0, 90, 180 or 270
+  bool page1_maybe_upside_down_ = false;  // the digits' place is empty and its half-turn counterpart inked
+  image::Image page1_thumbnail_;          // page 1 at quality_dpi, for ORIENTATION's evidence
 };
 
 }  // namespace

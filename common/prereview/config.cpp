@@ -29,6 +29,8 @@ Config Config::From(config::Section& section) {
   section.Read("blank_max_faint", c.blank_max_faint);
   section.Read("faint_below", c.faint_below);
   section.Read("name_min_differences", c.name_min_differences);
+  ReadBox(section, "cover_mark_box", c.cover_mark_box);
+  section.Read("duplicate_max_distance", c.duplicate_max_distance);
   section.Read("blurry_max_sharpness", c.blurry_max_sharpness);
   section.Read("orientation_band_pt", c.orientation_band_pt);
   section.Read("orientation_ratio", c.orientation_ratio);
@@ -58,6 +60,9 @@ Config Config::From(config::Section& section) {
   positive(c.quality_dpi > 0 && c.seal_dpi > 0 && c.number_dpi > 0 && c.name_dpi > 0, "*_dpi");
   positive(c.children > 0, "children");
   positive(c.timeout.count() > 0, "timeout_ms");
+  if (c.duplicate_max_distance < 0 || c.duplicate_max_distance > 3) {
+    throw config::Error(section.path() + ".duplicate_max_distance must be 0..3 (bits of the 64-bit fingerprint)");
+  }
   if (c.approval_page < 0) throw config::Error(section.path() + ".approval_page must be 0 (the last page) or a page");
   return c;
 }

@@ -42,6 +42,12 @@ struct Config {
   double orientation_band_pt = 60;
   double orientation_ratio = 4;
   double orientation_min_ink = 0.0001;
+  // Page 1 has no page number: it may be upside down when the place of its number's digits (cover_mark_box) is
+  // empty and the place's half-turn counterpart carries orientation_ratio times its ink; that is confirmed by
+  // finding the number on the half-turned page when it is not found upright (without a record number, the ink
+  // decides). A landscape page 1 is turned clockwise or anticlockwise by where the place's quarter-turn
+  // counterparts carry more ink. The number and the name are then read from the turned page.
+  Box cover_mark_box{415, 45, 135, 40};
 
   // Seal: the red share of the approval page's lower half, rendered in colour at seal_dpi.
   double seal_dpi = 50;
@@ -61,6 +67,12 @@ struct Config {
   // NAME_MISMATCH needs this many differing characters: OCR of handwriting misreads single characters, so one
   // different character is not evidence (see docs/prereview.md).
   int name_min_differences = 2;
+
+  // DUPLICATE_FILE (the worker): page 1's fingerprint is image::LineProfileHash of the number's line in
+  // number_box, and another member's version whose fingerprint is within duplicate_max_distance bits is the
+  // same sheet (a rescan). At most 3: candidates are found through an index on each 16-bit quarter of the
+  // fingerprint, and two fingerprints at most 3 bits apart share a quarter.
+  int duplicate_max_distance = 3;
 
   // Rendering budget per document for MuPDF (the sandbox's address-space limit must be larger).
   long memory_bytes = 256L << 20;

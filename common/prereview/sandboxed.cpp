@@ -125,6 +125,8 @@ nlohmann::json ConfigJson(const Config& c) {
           {"name_dpi", c.name_dpi},
           {"name_min_confidence", c.name_min_confidence},
           {"name_min_differences", c.name_min_differences},
+          {"cover_mark_box", BoxJson(c.cover_mark_box)},
+          {"duplicate_max_distance", c.duplicate_max_distance},
           {"memory_bytes", c.memory_bytes},
           {"max_image_pixels", c.max_image_pixels},
           {"timeout_ms", c.timeout.count()},

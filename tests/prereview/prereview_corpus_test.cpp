@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "common/image/image.hpp"
 #include "common/pdf/context.hpp"
 #include "common/prereview/checker.hpp"
 #include "tools/bench/prereview_score.hpp"
@@ -132,6 +133,30 @@ TEST_F(PrereviewCorpusTest, ShowsTheRotationAndThePageOfEachTurnedPage) {
   }
 }
 
+TEST_F(PrereviewCorpusTest, FindsATurnedCoverAndReadsItsNumberAndName) {
+  const auto covers = OfCase("rotated_cover");
+  ASSERT_GE(covers.size(), 2u);
+  for (const Checked* r : covers) {
+    // Given page 1 upside down (even n) or sideways (odd n)
+    const auto& want = r->label["findings"][0];
+    // Then ORIENTATION names page 1 and the turn
+    const Finding* f = Find(r->report, Code::kOrientation);
+    ASSERT_NE(f, nullptr) << r->label["file"];
+    EXPECT_EQ(f->page, 1);
+    EXPECT_EQ(f->values["rotation"], want["rotation"]) << r->label["file"];
+    ASSERT_TRUE(f->evidence.has_value());
+    // And the number is read from the turned page, so it is not called unreadable
+    EXPECT_EQ(r->report.number_read, r->label["number"].get<std::string>()) << r->label["file"];
+    EXPECT_FALSE(r->report.Has(Code::kNumberUnreadable)) << r->label["file"];
+  }
+  // And no upright page 1 is taken for a turned one
+  for (const char* c : {"clean", "noisy", "skewed", "phone_photo", "vector", "rescan"}) {
+    for (const Checked* r : OfCase(c)) {
+      for (const auto& f : r->report.findings) EXPECT_NE(f.code, Code::kOrientation) << r->label["file"];
+    }
+  }
+}
+
 TEST_F(PrereviewCorpusTest, IntegrityFailuresStopTheOtherChecks) {
   for (const char* c : {"encrypted", "javascript", "oversize", "not_pdf"}) {
     for (const Checked* r : OfCase(c)) {
@@ -148,6 +173,32 @@ TEST_F(PrereviewCorpusTest, GivesTheSameDuplicateHashForTheSameScan) {
   for (std::size_t i = 0; i < clean.size(); ++i) {
     ASSERT_TRUE(clean[i]->report.page1_hash.has_value());
     EXPECT_EQ(clean[i]->report.page1_hash, duplicate[i]->report.page1_hash);
+  }
+}
+
+TEST_F(PrereviewCorpusTest, KeepsARescanNearItsSheetAndOtherMembersFormsFarApart) {
+  // Given each clean scan, its rescan (other noise, turned under a degree), and every other member's scan
+  const auto clean = OfCase("clean");
+  const auto rescan = OfCase("rescan");
+  ASSERT_EQ(clean.size(), rescan.size());
+  std::vector<int> others;
+  for (const auto& r : *results_) {
+    for (const auto& o : *results_) {
+      // A duplicate and a rescan are made from their clean form's seed: the same sheet.
+      if (r.label["seed"] == o.label["seed"] || !r.report.page1_hash || !o.report.page1_hash) continue;
+      others.push_back(image::HammingDistance(*r.report.page1_hash, *o.report.page1_hash));
+    }
+  }
+  ASSERT_FALSE(others.empty());
+  std::nth_element(others.begin(), others.begin() + others.size() / 2, others.end());
+  const int median_other = others[others.size() / 2];
+  // Then different members' forms differ in many bits (the worker also wants the same number on page 1)
+  EXPECT_GE(median_other, 12);
+  // And each rescan is within a few bits of its sheet
+  for (std::size_t i = 0; i < clean.size(); ++i) {
+    ASSERT_TRUE(rescan[i]->report.page1_hash.has_value()) << rescan[i]->label["file"];
+    EXPECT_LE(image::HammingDistance(*clean[i]->report.page1_hash, *rescan[i]->report.page1_hash), 5)
+        << rescan[i]->label["file"];
   }
 }
 

@@ -23,7 +23,7 @@ class PrereviewWorkerTest : public ::testing::Test {
     pdf::Context context;
     auto generator = std::get<formgen::Generator>(formgen::Generator::Create(context, formgen::FontFiles{}));
     forms_ = new std::map<formgen::Case, formgen::GeneratedForm>();
-    for (const auto c : {formgen::Case::kClean, formgen::Case::kNumberMismatch}) {
+    for (const auto c : {formgen::Case::kClean, formgen::Case::kNumberMismatch, formgen::Case::kRescan}) {
       (*forms_)[c] = std::get<formgen::GeneratedForm>(generator.Generate(c, 0, 31, 150));
     }
     checker_ = new SandboxedChecker(PREREVIEW_SANDBOX, Config{});
@@ -172,6 +172,62 @@ TEST_F(PrereviewWorkerTest, FindsTheSameFileUploadedForAnotherMember) {
   for (std::size_t i = 0; i < findings.size(); ++i) duplicate |= findings.Text(i, 0) == "DUPLICATE_FILE";
   EXPECT_TRUE(duplicate);
   EXPECT_EQ(Status(second), "PENDING");  // not an integrity failure: the superior decides
+}
+
+TEST_F(PrereviewWorkerTest, FindsARescanOfTheSameSheetUploadedForAnotherMember) {
+  // Given the clean scan of a form uploaded for its member
+  const auto first = Member(Printed(formgen::Case::kClean), Name(formgen::Case::kClean), "052");
+  Deliver(Uploaded(first, Upload(first, Form(formgen::Case::kClean).bytes, "branch")));
+  // When the same sheet, scanned again (other noise, turned a little), is uploaded for another member
+  ASSERT_NE(Form(formgen::Case::kRescan).label["sha256"], Form(formgen::Case::kClean).label["sha256"]);
+  const auto second = Member("202398765433", "李四", "062");
+  const auto version = Upload(second, Form(formgen::Case::kRescan).bytes, "branch");
+  Deliver(Uploaded(second, version));
+  // Then it is a DUPLICATE_FILE of page 1 that names the other member
+  const pg::Result findings = Findings(version);
+  std::optional<nlohmann::json> values;
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    if (findings.Text(i, 0) == "DUPLICATE_FILE") values = nlohmann::json::parse(findings.Text(i, 4));
+  }
+  ASSERT_TRUE(values.has_value());
+  EXPECT_EQ((*values)["same_file"], false);
+  EXPECT_EQ((*values)["other_member_id"], first);
+  EXPECT_LE((*values)["distance"].get<int>(), Config{}.duplicate_max_distance);
+}
+
+TEST_F(PrereviewWorkerTest, DoesNotTakeAnotherMembersFormForADuplicate) {
+  // Given one member's form uploaded
+  const auto first = Member(Printed(formgen::Case::kClean), Name(formgen::Case::kClean), "053");
+  Deliver(Uploaded(first, Upload(first, Form(formgen::Case::kClean).bytes, "branch")));
+  // When another member's own form (the same printed cover, other writing) is uploaded
+  const auto second = Member(Printed(formgen::Case::kNumberMismatch), Name(formgen::Case::kNumberMismatch), "063");
+  const auto version = Upload(second, Form(formgen::Case::kNumberMismatch).bytes, "branch");
+  Deliver(Uploaded(second, version));
+  // Then it is no duplicate
+  const pg::Result findings = Findings(version);
+  for (std::size_t i = 0; i < findings.size(); ++i) EXPECT_NE(findings.Text(i, 0), "DUPLICATE_FILE");
+  EXPECT_EQ(Count("SELECT count(*) FROM archive_versions WHERE page1_fingerprint IS NOT NULL"), 2);
+}
+
+TEST_F(PrereviewWorkerTest, WantsTheSameNumberBeforeCallingNearFingerprintsTheSameSheet) {
+  // Given one member's form uploaded, whose stored fingerprint happens to equal another member's form's
+  const auto first = Member(Printed(formgen::Case::kClean), Name(formgen::Case::kClean), "054");
+  const auto first_version = Upload(first, Form(formgen::Case::kClean).bytes, "branch");
+  Deliver(Uploaded(first, first_version));
+  const formgen::GeneratedForm& other = Form(formgen::Case::kNumberMismatch);
+  const Report other_report = checker_->Check(other.bytes, {.number = other.label["number"].get<std::string>()});
+  ASSERT_TRUE(other_report.page1_hash.has_value());
+  db_.InTransaction([&](pg::Tx& tx) {
+    tx.ExecScript(fmt::format("UPDATE archive_versions SET page1_fingerprint = '{:016x}' WHERE id = {}",
+                              *other_report.page1_hash, first_version));
+  });
+  // When the other member's form is uploaded: the same fingerprint, but another number on page 1
+  const auto second = Member(Printed(formgen::Case::kNumberMismatch), Name(formgen::Case::kNumberMismatch), "064");
+  const auto version = Upload(second, other.bytes, "branch");
+  Deliver(Uploaded(second, version));
+  // Then it is no duplicate
+  const pg::Result findings = Findings(version);
+  for (std::size_t i = 0; i < findings.size(); ++i) EXPECT_NE(findings.Text(i, 0), "DUPLICATE_FILE");
 }
 
 TEST_F(PrereviewWorkerTest, SaysWhenTheNumberOnPageOneBelongsToAnotherMember) {

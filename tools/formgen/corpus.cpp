@@ -41,6 +41,8 @@ constexpr CaseEntry kCases[] = {
     {Case::kNotPdf, "not_pdf"},
     {Case::kVector, "vector"},
     {Case::kDuplicate, "duplicate"},
+    {Case::kRescan, "rescan"},
+    {Case::kRotatedCover, "rotated_cover"},
 };
 
 constexpr int kPages = 8;
@@ -210,8 +212,11 @@ std::variant<Generator, pdf::Error> Generator::Create(pdf::Context& context, con
 }
 
 std::variant<GeneratedForm, pdf::Error> Generator::Generate(Case c, int n, std::uint64_t seed, int dpi) {
-  // A duplicate is the clean form of the same n, byte for byte.
-  const Case source = c == Case::kDuplicate ? Case::kClean : c;
+  // A duplicate is the clean form of the same n, byte for byte; a rescan is the same sheet scanned again.
+  const Case source = c == Case::kDuplicate || c == Case::kRescan ? Case::kClean : c;
+  // The rescan's own draws, so that the sheet (drawn from rng) stays the clean form's.
+  Rng rescan(MixSeed(seed, static_cast<std::uint64_t>(c), static_cast<std::uint64_t>(n)));
+  const double rescan_turn = (rescan.Chance(0.5) ? 1 : -1) * std::round(rescan.Uniform(0.3, 1.0) * 100) / 100;
   const std::uint64_t form_seed = MixSeed(seed, static_cast<std::uint64_t>(source), static_cast<std::uint64_t>(n));
   Rng rng(form_seed);
   const Person person = RandomPerson(rng);
@@ -313,6 +318,14 @@ std::variant<GeneratedForm, pdf::Error> Generator::Generate(Case c, int n, std::
           if (i == upside_down) RotateHalfTurn(raster);
           if (i == sideways) RotateQuarterTurnClockwise(raster);
           break;
+        case Case::kRotatedCover:
+          if (i == 0 && n % 2 == 0) RotateHalfTurn(raster);
+          if (i == 0 && n % 2 == 1) RotateQuarterTurnClockwise(raster);
+          break;
+        case Case::kRescan:
+          Rotate(raster, rescan_turn, kWhite);
+          AddGaussianNoise(raster, rescan.Uniform(4, 10), rescan);
+          break;
         case Case::kPhonePhoto: {
           const double w = raster.width, h = raster.height;
           auto inset = [&](double size) { return rng.Uniform(0.02, 0.07) * size; };
@@ -407,6 +420,20 @@ std::variant<GeneratedForm, pdf::Error> Generator::Generate(Case c, int n, std::
       case Case::kOversize:
         findings.push_back(Finding("TOO_LARGE"));
         break;
+      case Case::kRotatedCover: {
+        nlohmann::json f = Finding("ORIENTATION", 1);
+        f["rotation"] = n % 2 == 0 ? 180 : 90;
+        findings.push_back(f);
+        break;
+      }
+      case Case::kRescan: {
+        nlohmann::json f = Finding("DUPLICATE_FILE", 1);
+        f["duplicate_of"] = FileName(Case::kClean, n);
+        findings.push_back(f);
+        label["duplicate_of"] = FileName(Case::kClean, n);
+        label["skew_degrees"] = nlohmann::json::array({rescan_turn});
+        break;
+      }
       case Case::kDuplicate: {
         nlohmann::json f = Finding("DUPLICATE_FILE");
         f["duplicate_of"] = FileName(Case::kClean, n);

@@ -40,6 +40,8 @@ enum class Case {
   kNotPdf,          // an HTML page named .pdf
   kVector,          // digitally generated: vector pages with a text layer, no scan
   kDuplicate,       // byte-identical to clean-<n>.pdf
+  kRescan,          // the sheet of clean-<n>.pdf scanned again: other noise, turned 0.3-1 degree
+  kRotatedCover,    // page 1 upside down (even n) or sideways (odd n)
 };
 
 const std::vector<Case>& AllCases();

@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
         blob::FileStore blobs(config::RequireEnv("ARCHIVE_BLOB_ROOT"));
         prereview::SandboxedChecker checker(prereview::SandboxProgramBesideSelf(), prereview_config);
         prereview::SandboxedFileChecks checks(checker);
-        prereview::Reviewer reviewer(checks, blobs, process.metrics());
+        prereview::Reviewer reviewer(checks, blobs, process.metrics(), prereview_config.duplicate_max_distance);
         process.Run(reviewer);
       });
 }

@@ -22,18 +22,21 @@ std::string HashHex(std::uint64_t hash) {
 
 // The findings that need the database.
 void AddDatabaseFindings(pg::Tx& tx, std::int64_t version_id, std::int64_t member_id, const std::string& sha256,
-                         Report& report) {
+                         int max_distance, Report& report) {
   const std::optional<std::string> fingerprint =
       report.page1_hash ? std::optional<std::string>(HashHex(*report.page1_hash)) : std::nullopt;
-  const pg::Result duplicate = tx.Run("prereview_duplicate", version_id, member_id, sha256, fingerprint);
+  const pg::Result duplicate =
+      tx.Run("prereview_duplicate", version_id, member_id, sha256, fingerprint, max_distance, report.number_read);
   if (!duplicate.empty()) {
     const bool same_file = duplicate.Bool(0, 2);
     report.Add(Code::kDuplicateFile, same_file ? std::nullopt : std::optional<int>(1),
-               same_file ? "该文件与另一名团员已上传的档案完全相同，请确认是否传错了文件。"
-                         : "该文件第1页与另一名团员已上传档案的第1页相同，请确认是否传错了文件。",
+               same_file
+                   ? "该文件与另一名团员已上传的档案完全相同，请确认是否传错了文件。"
+                   : "该文件第1页与另一名团员已上传档案的第1页是同一页纸（同一次或重新扫描），请确认是否传错了文件。",
                {{"same_file", same_file},
                 {"other_version_id", duplicate.Int(0, 0)},
-                {"other_member_id", duplicate.Int(0, 1)}});
+                {"other_member_id", duplicate.Int(0, 1)},
+                {"distance", duplicate.IsNull(0, 3) ? nlohmann::json() : nlohmann::json(duplicate.Int(0, 3))}});
   }
   for (auto& f : report.findings) {
     if (f.code != Code::kNumberMismatch || !f.values.contains("read")) continue;
@@ -67,8 +70,8 @@ std::string IntegrityReasons(const Report& report) {
 
 }  // namespace
 
-Reviewer::Reviewer(FileChecks& checks, blob::Store& blobs, metrics::Registry& metrics)
-    : checks_(checks), blobs_(blobs), metrics_(metrics) {}
+Reviewer::Reviewer(FileChecks& checks, blob::Store& blobs, metrics::Registry& metrics, int duplicate_max_distance)
+    : checks_(checks), blobs_(blobs), metrics_(metrics), duplicate_max_distance_(duplicate_max_distance) {}
 
 worker::Outcome Reviewer::Handle(const worker::Message& message, pg::Tx& tx) {
   const auto& payload = message.event.payload;
@@ -127,7 +130,7 @@ worker::Outcome Reviewer::Review(const worker::Message& message, pg::Tx& tx, std
   if (!version.IsNull(0, 7)) expected.number = version.Text(0, 7);
   expected.admission_year = static_cast<int>(version.Int(0, 8));
   Report report = checks_.Check(bytes, expected);
-  AddDatabaseFindings(tx, version_id, member_id, sha256, report);
+  AddDatabaseFindings(tx, version_id, member_id, sha256, duplicate_max_distance_, report);
 
   const std::optional<std::string> fingerprint =
       report.page1_hash ? std::optional<std::string>(HashHex(*report.page1_hash)) : std::nullopt;

@@ -49,7 +49,10 @@ class SandboxedFileChecks final : public FileChecks {
 // prereview_reruns_total{outcome="applied"|"skipped"}.
 class Reviewer final : public worker::Handler {
  public:
-  Reviewer(FileChecks& checks, blob::Store& blobs, metrics::Registry& metrics);
+  // duplicate_max_distance: Config::duplicate_max_distance, the bits in which two page-1 fingerprints of one
+  // sheet may differ.
+  Reviewer(FileChecks& checks, blob::Store& blobs, metrics::Registry& metrics,
+           int duplicate_max_distance = Config{}.duplicate_max_distance);
   worker::Outcome Handle(const worker::Message& message, pg::Tx& tx) override;
 
  private:
@@ -59,6 +62,7 @@ class Reviewer final : public worker::Handler {
   FileChecks& checks_;
   blob::Store& blobs_;
   metrics::Registry& metrics_;
+  int duplicate_max_distance_;
 };
 
 }  // namespace archive::prereview
