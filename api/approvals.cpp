@@ -97,58 +97,59 @@ nlohmann::json NullableText(const pg::Result& r, std::size_t row, std::size_t co
   return r.IsNull(row, col) ? nlohmann::json() : nlohmann::json(r.Text(row, col));
 }
 
+// What an item of the superior's queue holds whatever its kind, from the first six columns of both queue queries:
+// its kind and id, the member (the ID number masked) and the member's organization.
+nlohmann::json QueueItem(const pg::Result& r, std::size_t i, const char* type, const char* id_key) {
+  return {{"type", type},
+          {id_key, r.Int(i, 0)},
+          {"member", {{"id", r.Int(i, 1)}, {"name", r.Text(i, 2)}, {"id_card_masked", MaskIdCard(r.Text(i, 3))}}},
+          {"org", {{"id", r.Int(i, 4)}, {"name", r.Text(i, 5)}}}};
+}
+
 }  // namespace
 
 void Api::AddApprovalRoutes() {
-  router_.Add(
-      {.method = "GET",
-       .pattern = "/v1/approvals",
-       .operation = "listApprovals",
-       .handler = [this](Call& call) -> Response {
-         if (call.caller.role != Role::kCommitteeAdmin) return Forbidden();
-         const auto type = QueryParam(call, "type").value_or("archive");
-         if (type != "archive" && type != "change_request") {
-           return BadParameter("type", "只能是 archive 或 change_request");
-         }
-         const auto status = StatusFilter(call, {"PENDING", "APPROVED", "REJECTED", "ALL"});
-         if (!status) return BadParameter("status", "只能是 PENDING、APPROVED、REJECTED 或 ALL");
-         return call.db.InTransaction([&](pg::Tx& tx) -> Response {
-           nlohmann::json items = nlohmann::json::array();
-           if (type == "archive") {
-             const auto r = tx.Run("api_approval_queue", *call.caller.org_id, *status, config_.list_limit);
-             for (std::size_t i = 0; i < r.size(); ++i) {
-               items.push_back(
-                   {{"type", "archive"},
-                    {"version_id", r.Int(i, 0)},
-                    {"member",
-                     {{"id", r.Int(i, 1)}, {"name", r.Text(i, 2)}, {"id_card_masked", MaskIdCard(r.Text(i, 3))}}},
-                    {"org", {{"id", r.Int(i, 4)}, {"name", r.Text(i, 5)}}},
-                    {"version_no", r.Int(i, 6)},
-                    {"uploaded_at", r.Text(i, 7)},
-                    {"verdict", NullableText(r, i, 8)},
-                    {"decision", NullableText(r, i, 9)},
-                    {"decided_at", NullableText(r, i, 10)},
-                    {"decision_reason", NullableText(r, i, 11)}});
-             }
-           } else {
-             const auto r = tx.Run("api_change_request_queue", *call.caller.org_id, *status, config_.list_limit);
-             for (std::size_t i = 0; i < r.size(); ++i) {
-               items.push_back(
-                   {{"type", "change_request"},
-                    {"id", r.Int(i, 0)},
-                    {"member",
-                     {{"id", r.Int(i, 1)}, {"name", r.Text(i, 2)}, {"id_card_masked", MaskIdCard(r.Text(i, 3))}}},
-                    {"org", {{"id", r.Int(i, 4)}, {"name", r.Text(i, 5)}}},
-                    {"status", r.Text(i, 6)},
-                    {"reason", r.Text(i, 7)},
-                    {"created_at", r.Text(i, 8)},
-                    {"decided_at", NullableText(r, i, 9)},
-                    {"decision_reason", NullableText(r, i, 10)}});
-             }
-           }
-           return Json(200, {{"items", items}});
-         });
-       }});
+  router_.Add({.method = "GET",
+               .pattern = "/v1/approvals",
+               .operation = "listApprovals",
+               .handler = [this](Call& call) -> Response {
+                 if (call.caller.role != Role::kCommitteeAdmin) return Forbidden();
+                 const auto type = QueryParam(call, "type").value_or("archive");
+                 if (type != "archive" && type != "change_request") {
+                   return BadParameter("type", "只能是 archive 或 change_request");
+                 }
+                 const auto status = StatusFilter(call, {"PENDING", "APPROVED", "REJECTED", "ALL"});
+                 if (!status) return BadParameter("status", "只能是 PENDING、APPROVED、REJECTED 或 ALL");
+                 return call.db.InTransaction([&](pg::Tx& tx) -> Response {
+                   nlohmann::json items = nlohmann::json::array();
+                   if (type == "archive") {
+                     const auto r = tx.Run("api_approval_queue", *call.caller.org_id, *status, config_.list_limit);
+                     for (std::size_t i = 0; i < r.size(); ++i) {
+                       auto item = QueueItem(r, i, "archive", "version_id");
+                       item["version_no"] = r.Int(i, 6);
+                       item["uploaded_at"] = r.Text(i, 7);
+                       item["verdict"] = NullableText(r, i, 8);
+                       item["decision"] = NullableText(r, i, 9);
+                       item["decided_at"] = NullableText(r, i, 10);
+                       item["decision_reason"] = NullableText(r, i, 11);
+                       items.push_back(std::move(item));
+                     }
+                   } else {
+                     const auto r =
+                         tx.Run("api_change_request_queue", *call.caller.org_id, *status, config_.list_limit);
+                     for (std::size_t i = 0; i < r.size(); ++i) {
+                       auto item = QueueItem(r, i, "change_request", "id");
+                       item["status"] = r.Text(i, 6);
+                       item["reason"] = r.Text(i, 7);
+                       item["created_at"] = r.Text(i, 8);
+                       item["decided_at"] = NullableText(r, i, 9);
+                       item["decision_reason"] = NullableText(r, i, 10);
+                       items.push_back(std::move(item));
+                     }
+                   }
+                   return Json(200, {{"items", items}});
+                 });
+               }});
   router_.Add(
       {.method = "GET",
        .pattern = "/v1/approvals/overview",
