@@ -530,23 +530,13 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
   std::vector<SheetRow> rows;  // read, not yet validated
   sheet::SheetInfo info;
   std::optional<std::int64_t> header_row;
-  bool writing_started = false;
+  bool savepoint = false;  // taken before the first write
   Writer writer(tx, config_, result);
   std::future<Chunk> writing;  // the chunk being written; declared after what it uses, so it finishes first
-  std::vector<FailedRow> failed_rows;
-  const member::HeaderMatch* columns = nullptr;  // the header's, once found
-  auto written = [&] {                           // waits for the chunk being written; its failed rows go to the report
-    if (!writing.valid()) return;
-    const Chunk chunk = writing.get();
-    for (std::size_t i = 0; i < chunk.rows.size(); ++i) {
-      if (!chunk.rows[i].failures.empty())
-        failed_rows.push_back(ReportRow(*columns, chunk.read[i], chunk.rows[i].failures));
-    }
-  };
   auto refuse = [&](Problem problem) {
     if (writing.valid()) writing.get();
     if (auto whole = SheetProblem(feed.Finish(), header_row)) problem = std::move(*whole);
-    if (writing_started) tx.ExecScript("ROLLBACK TO SAVEPOINT import_rows");
+    if (savepoint) tx.ExecScript("ROLLBACK TO SAVEPOINT import_rows");
     return fail(std::move(problem.first), std::move(problem.second));
   };
 
@@ -570,7 +560,6 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
     return refuse({match.errors.front().code, message});
   }
   header_row = rows[*header_index].number;
-  columns = &match;
   rows.erase(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(*header_index) + 1);
 
   // Every row against the rules and the database, a chunk at a time. While one chunk is written (on PostgreSQL's
@@ -582,7 +571,17 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
   member::DuplicateTracker duplicates;
   Branches branches(org_path, importer_is_branch ? std::optional(importer_org) : std::nullopt);
   int validated = 0;
+  std::vector<FailedRow> failed_rows;
+  auto written = [&] {  // waits for the chunk being written; its failed rows go to the report
+    if (!writing.valid()) return;
+    const Chunk chunk = writing.get();
+    for (std::size_t i = 0; i < chunk.rows.size(); ++i) {
+      if (!chunk.rows[i].failures.empty())
+        failed_rows.push_back(ReportRow(match, chunk.read[i], chunk.rows[i].failures));
+    }
+  };
   tx.ExecScript("SAVEPOINT import_rows");
+  savepoint = true;
   for (;;) {
     while (rows.size() < kChunkRows && feed.Next(rows, info)) {
     }
@@ -609,7 +608,6 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
     written();
     validated += static_cast<int>(chunk.size());
     branches.Resolve(tx, chunk);
-    writing_started = true;
     writing =
         std::async(std::launch::async, [&writer, chunk = std::move(chunk), read = std::move(chunk_rows)]() mutable {
           writer.Write(chunk);
