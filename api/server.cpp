@@ -143,6 +143,17 @@ void Server::Impl::CountTimeout(std::string_view phase) {
       .Inc();
 }
 
+// Boost 1.74's tcp_stream reports a read its timer cut off as timeout or, at times, as operation_aborted; past the
+// deadline, both are the timeout.
+namespace {
+
+bool TimedOut(const beast::error_code& ec, Ticks deadline) {
+  return ec == beast::error::timeout ||
+         (ec == net::error::operation_aborted && std::chrono::steady_clock::now() >= deadline);
+}
+
+}  // namespace
+
 net::awaitable<bool> Server::Impl::Write(beast::tcp_stream& stream, Response& response, bool keep_alive,
                                          const std::string& operation, Ticks started) {
   const int status = response.status;
@@ -210,14 +221,16 @@ net::awaitable<void> Server::Impl::Session(tcp::socket socket) {
     parser.header_limit(static_cast<std::uint32_t>(config.header_limit_bytes));
     // The Admission's limit applies, per route. (Boost 1.74 reads boost::none here as a limit of 0.)
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-    stream.expires_after(first ? config.header_timeout : config.idle_timeout);
+    const Ticks head_deadline =
+        std::chrono::steady_clock::now() + (first ? config.header_timeout : config.idle_timeout);
+    stream.expires_at(head_deadline);
     const bool fresh = std::exchange(first, false);
     co_await http::async_read_header(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
     const Ticks started = std::chrono::steady_clock::now();
     if (ec == http::error::need_buffer && parser.is_header_done()) ec = {};  // body bytes came with the head
     if (ec) {
       // A kept-alive connection left idle is closed quietly; a request that started and never ended is counted.
-      if (ec == beast::error::timeout && (fresh || parser.got_some() || buffer.size() > 0)) CountTimeout("head");
+      if (TimedOut(ec, head_deadline) && (fresh || parser.got_some() || buffer.size() > 0)) CountTimeout("head");
       Response error;
       if (ec == http::error::header_limit || ec == beast::error_code(net::error::no_buffer_space)) {
         error = Error(431, "HEADER_TOO_LARGE", "请求头过大");
@@ -230,7 +243,8 @@ net::awaitable<void> Server::Impl::Session(tcp::socket socket) {
       co_await Write(stream, error, false, kUnrouted, started);
       break;
     }
-    stream.expires_after(config.body_timeout);
+    const Ticks body_deadline = std::chrono::steady_clock::now() + config.body_timeout;
+    stream.expires_at(body_deadline);
     auto& head = parser.get();
     Request request;
     request.method = std::string(head.method_string());
@@ -305,7 +319,7 @@ net::awaitable<void> Server::Impl::Session(tcp::socket socket) {
       body_error = Failure("upload", request, [&] { writer->Write(bytes); });
     }
     if (ec) {
-      if (ec == beast::error::timeout) CountTimeout("body");
+      if (TimedOut(ec, body_deadline)) CountTimeout("body");
       if (!IsHttpParseError(ec) || ec == http::error::partial_message) break;
       Log()->info("{} {}: malformed body: {}", request.method, request.path, ec.message());
       body_error = Error(400, "BAD_REQUEST", "请求格式错误");
