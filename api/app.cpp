@@ -51,7 +51,7 @@ ApiConfig ApiConfig::From(config::Section& section) {
   return c;
 }
 
-DbPool::DbPool(const std::string& url, int size) {
+DbPool::DbPool(const std::string& url, int size) : url_(url) {
   for (int i = 0; i < size; ++i) idle_.push_back(std::make_unique<pg::Connection>(url, "archive-api"));
 }
 
@@ -79,7 +79,8 @@ Api::Api(ApiConfig config, DbPool& db, blob::Store& blobs, const Clock& clock)
       upload_too_large_(
           Error(413, "TOO_LARGE", fmt::format("文件不能超过 {}", Megabytes(config_.max_upload_bytes))).body),
       json_too_large_(
-          Error(413, "BODY_TOO_LARGE", fmt::format("请求体不能超过 {}", Megabytes(config_.max_json_bytes))).body) {
+          Error(413, "BODY_TOO_LARGE", fmt::format("请求体不能超过 {}", Megabytes(config_.max_json_bytes))).body),
+      reads_audit_(db.url()) {
   AddRoutes();
 }
 

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/access.hpp"
+#include "api/audit_writer.hpp"
 #include "api/http.hpp"
 #include "api/router.hpp"
 #include "api/server.hpp"
@@ -46,6 +47,8 @@ class DbPool {
  public:
   DbPool(const std::string& url, int size);
 
+  const std::string& url() const { return url_; }
+
   // A connection held until the lease is destroyed; waits while all are lent out.
   class Lease {
    public:
@@ -65,6 +68,7 @@ class DbPool {
 
  private:
   std::mutex mutex_;
+  std::string url_;
   std::condition_variable available_;
   std::vector<std::unique_ptr<pg::Connection>> idle_;
 };
@@ -113,6 +117,7 @@ class Api final : public Application {
   };
   std::mutex token_mutex_;
   std::unordered_map<std::string, CachedCaller> token_cache_;  // SHA-256 of the secret -> caller
+  AuditWriter reads_audit_;                                    // the audit rows of searches, committed in batches
   Router<Call> router_;
 };
 

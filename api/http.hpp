@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <istream>
 #include <map>
 #include <memory>
@@ -34,6 +35,10 @@ struct Response {
   std::unique_ptr<std::istream> file;
   std::int64_t file_size = 0;
   std::vector<std::pair<std::string, std::string>> headers;
+  // When set, the response leaves only once this lets it: it is called with a callback, which it calls exactly once,
+  // from any thread, with true to send the response or false to answer 503 instead (e.g. the read's audit row could
+  // not be committed). The server waits for it without holding a thread.
+  std::function<void(std::function<void(bool)>)> hold;
 };
 
 Response Json(int status, const nlohmann::json& body);

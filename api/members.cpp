@@ -220,24 +220,35 @@ void Api::AddMemberRoutes() {
                  if (key == "id_card") {
                    for (auto& c : value) c = static_cast<char>(c == 'x' ? 'X' : c);
                  }
-                 // The search value itself is personal data; the audit row keeps only its kind (and the masked
-                 // number for an ID search). The query writes the row itself, in the statement that reads.
-                 const std::string audited_value = key == "id_card" ? MaskIdCard(value) : value;
-                 return call.db.Autocommit([&](pg::Tx& tx) -> Response {
-                   const auto r = tx.Run(query, call.caller.org_path, value, config_.list_limit, call.caller.user_id,
-                                         call.caller.login, call.request.remote_addr, audited_value);
-                   nlohmann::json items = nlohmann::json::array();
-                   for (std::size_t i = 0; i < r.size(); ++i) {
-                     items.push_back({{"id", r.Int(i, 0)},
-                                      {"name", r.Text(i, 1)},
-                                      {"id_card_masked", MaskIdCard(r.Text(i, 2))},
-                                      {"dev_number", r.IsNull(i, 3) ? nlohmann::json() : nlohmann::json(r.Text(i, 3))},
-                                      {"archive_status", r.Text(i, 4)},
-                                      {"archive_status_text", StatusText(r.Text(i, 4))},
-                                      {"org", {{"id", r.Int(i, 5)}, {"name", r.Text(i, 6)}}}});
-                   }
-                   return Json(200, {{"items", items}});
-                 });
+                 const auto r = call.db.Autocommit(
+                     [&](pg::Tx& tx) { return tx.Run(query, call.caller.org_path, value, config_.list_limit); });
+                 nlohmann::json items = nlohmann::json::array();
+                 for (std::size_t i = 0; i < r.size(); ++i) {
+                   items.push_back({{"id", r.Int(i, 0)},
+                                    {"name", r.Text(i, 1)},
+                                    {"id_card_masked", MaskIdCard(r.Text(i, 2))},
+                                    {"dev_number", r.IsNull(i, 3) ? nlohmann::json() : nlohmann::json(r.Text(i, 3))},
+                                    {"archive_status", r.Text(i, 4)},
+                                    {"archive_status_text", StatusText(r.Text(i, 4))},
+                                    {"org", {{"id", r.Int(i, 5)}, {"name", r.Text(i, 6)}}}});
+                 }
+                 // The answer leaves once its audit row is committed (in a batch with other reads'). The search
+                 // value itself is personal data: the row keeps only its kind, and an ID number masked.
+                 AuditRow audit{.user_id = call.caller.user_id,
+                                .actor = call.caller.login,
+                                .action = "member.search",
+                                .object_type = "member_search",
+                                .object_id = key,
+                                .remote_addr = call.request.remote_addr,
+                                .detail = nlohmann::json{{"by", key},
+                                                         {"results", r.size()},
+                                                         {"value", key == "id_card" ? MaskIdCard(value) : value}}
+                                              .dump()};
+                 auto response = Json(200, {{"items", items}});
+                 response.hold = [this, audit = std::move(audit)](std::function<void(bool)> done) mutable {
+                   reads_audit_.Submit(std::move(audit), std::move(done));
+                 };
+                 return response;
                }});
 
   router_.Add({.method = "GET",

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <limits>
 #include <mutex>
 #include <utility>
@@ -96,6 +97,8 @@ struct Server::Impl {
   net::awaitable<beast::error_code> WriteBody(beast::tcp_stream& stream, Response& response, bool keep_alive);
   void Count(const std::string& operation, int status, Ticks started);
   void CountTimeout(std::string_view phase);
+  // Waits, without holding a thread, until a response's hold lets it go; false: answer 503 instead.
+  net::awaitable<bool> Release(std::function<void(std::function<void(bool)>)> hold);
 
   ServerConfig config;
   Application& app;
@@ -108,6 +111,11 @@ struct Server::Impl {
   std::condition_variable stopped_cv;
   bool stopped = false;
   bool joined = false;
+  // Responses waiting for their hold. Stop() waits for every hold to answer: the answer is posted to io, which
+  // must still exist then.
+  std::mutex held_mutex;
+  std::condition_variable held_cv;
+  int held = 0;
 };
 
 net::awaitable<void> Server::Impl::Accept() {
@@ -121,6 +129,26 @@ net::awaitable<void> Server::Impl::Accept() {
     }
     net::co_spawn(io, Session(std::move(socket)), net::detached);
   }
+}
+
+net::awaitable<bool> Server::Impl::Release(std::function<void(std::function<void(bool)>)> hold) {
+  return net::async_initiate<const net::use_awaitable_t<>&, void(bool)>(
+      [this, hold = std::move(hold)](auto handler) {
+        // The coroutine's handler may be moved, not copied; the answer may come from any thread.
+        auto waiting = std::make_shared<decltype(handler)>(std::move(handler));
+        {
+          std::lock_guard lock(held_mutex);
+          ++held;
+        }
+        hold([this, waiting](bool ok) {
+          const auto executor = net::get_associated_executor(*waiting, io.get_executor());
+          net::post(executor, [waiting, ok] { (std::move(*waiting))(ok); });
+          std::lock_guard lock(held_mutex);
+          --held;
+          held_cv.notify_all();
+        });
+      },
+      net::use_awaitable);
 }
 
 void Server::Impl::Count(const std::string& operation, int status, Ticks started) {
@@ -340,6 +368,7 @@ net::awaitable<void> Server::Impl::Session(tcp::socket socket) {
         })) {
       response = std::move(*failed);
     }
+    if (response.hold && !co_await Release(std::exchange(response.hold, {}))) response = Unavailable();
     if (!co_await Write(stream, response, keep_alive, admission.operation, started) || !keep_alive) break;
   }
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -402,6 +431,8 @@ void Server::Stop() {
   for (auto& t : impl_->threads) {
     if (t.joinable()) t.join();
   }
+  std::unique_lock held_lock(impl_->held_mutex);
+  impl_->held_cv.wait(held_lock, [&] { return impl_->held == 0; });
   impl_->joined = true;
   impl_->stopped_cv.notify_all();
 }

@@ -188,6 +188,12 @@ TEST_F(ApiTest, ListsMaskIdNumbersAndOnlyAnAuditedRevealShowsTheWholeNumber) {
   ASSERT_EQ(search.json()["items"].size(), 1u);
   EXPECT_EQ(search.json()["items"][0]["id_card_masked"], MaskIdCard(full));
   EXPECT_THAT(search.body, ::testing::Not(HasSubstr(full)));
+  // The search's audit row was committed before the answer left, with the number masked.
+  EXPECT_EQ(f.Count(fmt::format("SELECT count(*) FROM audit_log WHERE action = 'member.search' AND actor_user_id = {} "
+                                "AND remote_addr = '127.0.0.1' AND detail->>'by' = 'id_card' AND detail->>'value' = "
+                                "'{}' AND (detail->>'results')::int = 1",
+                                f.user("parent"), MaskIdCard(full))),
+            1);
   const auto read = Send(f.port(), "GET", fmt::format("/v1/members/{}", m), f.token("parent"));
   EXPECT_THAT(read.body, ::testing::Not(HasSubstr(full)));
   // Outside the subtree the same search finds nothing.

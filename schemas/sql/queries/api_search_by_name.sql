@@ -1,16 +1,6 @@
 -- R10 within the caller's subtree ($1). Each search key has its own statement, so each uses its own index.
--- The search's audit row (every read of personal data is audited) is written by the same statement: one round
--- trip, and the rows are never returned without it. $4 user id, $5 login, $6 remote address, $7 the searched value
--- as the audit keeps it (an ID number masked).
-WITH found AS (
-  SELECT m.id, m.name, m.id_card, m.dev_number, m.archive_status, m.org_id, o.name AS org_name
-  FROM members m JOIN organizations o ON o.id = m.org_id
-  WHERE m.name = $2 AND o.path OPERATOR(public.<@) $1::public.ltree
-  ORDER BY m.id LIMIT $3
-), audited AS (
-  INSERT INTO audit_log (actor_user_id, actor, action, object_type, object_id, remote_addr, detail)
-  SELECT $4, $5, 'member.search', 'member_search', 'name', $6,
-         jsonb_build_object('by', 'name', 'results', count(*), 'value', $7::text)
-  FROM found
-)
-SELECT * FROM found ORDER BY id
+-- The search's audit row is written by api/audit_writer.hpp, in a batch, before the answer leaves.
+SELECT m.id, m.name, m.id_card, m.dev_number, m.archive_status, m.org_id, o.name AS org_name
+FROM members m JOIN organizations o ON o.id = m.org_id
+WHERE m.name = $2 AND o.path OPERATOR(public.<@) $1::public.ltree
+ORDER BY m.id LIMIT $3
