@@ -41,12 +41,15 @@ ApiConfig ApiConfig::From(config::Section& section) {
   section.Read("token_cache_ms", c.token_cache);
   section.Read("rollup_fold_interval_ms", c.rollup_fold_interval);
   section.Read("rollup_fold_batch", c.rollup_fold_batch);
+  section.Read("audit_threads", c.audit_threads);
   section.RejectUnknown();
   c.max_upload_bytes = upload;
   c.max_json_bytes = json;
-  if (c.max_upload_bytes < 1 || c.max_json_bytes < 1 || c.list_limit < 1 || c.rollup_fold_batch < 1) {
+  if (c.max_upload_bytes < 1 || c.max_json_bytes < 1 || c.list_limit < 1 || c.rollup_fold_batch < 1 ||
+      c.audit_threads < 1) {
     throw config::Error(fmt::format(
-        "{}: max_upload_bytes, max_json_bytes, list_limit and rollup_fold_batch must be positive", section.path()));
+        "{}: max_upload_bytes, max_json_bytes, list_limit, rollup_fold_batch and audit_threads must be positive",
+        section.path()));
   }
   return c;
 }
@@ -80,7 +83,7 @@ Api::Api(ApiConfig config, DbPool& db, blob::Store& blobs, const Clock& clock)
           Error(413, "TOO_LARGE", fmt::format("文件不能超过 {}", Megabytes(config_.max_upload_bytes))).body),
       json_too_large_(
           Error(413, "BODY_TOO_LARGE", fmt::format("请求体不能超过 {}", Megabytes(config_.max_json_bytes))).body),
-      reads_audit_(db.url()) {
+      reads_audit_(db.url(), config_.audit_threads) {
   AddRoutes();
 }
 

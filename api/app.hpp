@@ -38,6 +38,7 @@ struct ApiConfig {
   std::chrono::milliseconds token_cache{10'000};
   std::chrono::milliseconds rollup_fold_interval{2000};  // api/rollup.hpp
   int rollup_fold_batch = 50'000;
+  int audit_threads = 3;  // api/audit_writer.hpp: threads (and connections) committing the audit rows of searches
 
   static ApiConfig From(config::Section& section);
 };

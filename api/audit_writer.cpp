@@ -8,9 +8,11 @@
 
 namespace archive::api {
 
-AuditWriter::AuditWriter(std::string db_url, std::size_t max_batch)
-    : db_(std::move(db_url), "archive-api-audit"), max_batch_(max_batch) {
-  thread_ = std::thread([this] { Run(); });
+AuditWriter::AuditWriter(const std::string& db_url, int threads, std::size_t max_batch) : max_batch_(max_batch) {
+  for (int i = 0; i < threads; ++i) {
+    connections_.push_back(std::make_unique<pg::Connection>(db_url, "archive-api-audit"));
+  }
+  for (auto& db : connections_) threads_.emplace_back([this, &db = *db] { Run(db); });
 }
 
 AuditWriter::~AuditWriter() {
@@ -19,7 +21,7 @@ AuditWriter::~AuditWriter() {
     stop_ = true;
   }
   wake_.notify_all();
-  thread_.join();
+  for (auto& t : threads_) t.join();
 }
 
 void AuditWriter::Submit(AuditRow row, Done done) {
@@ -36,7 +38,7 @@ void AuditWriter::Submit(AuditRow row, Done done) {
   done(false);
 }
 
-void AuditWriter::Run() {
+void AuditWriter::Run(pg::Connection& db) {
   const auto logger = log::Get("audit");
   for (;;) {
     std::vector<Item> batch;
@@ -50,7 +52,7 @@ void AuditWriter::Run() {
     }
     bool committed = false;
     try {
-      db_.InTransaction([&](pg::Tx& tx) {
+      db.InTransaction([&](pg::Tx& tx) {
         for (const auto& [row, at_us, done] : batch) {
           tx.Append("audit_append", row.user_id, row.actor, row.action, row.object_type, row.object_id, row.member_id,
                     row.remote_addr, row.detail, at_us);

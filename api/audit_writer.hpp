@@ -4,17 +4,19 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "common/pg/pg.hpp"
 
-// The audit rows of reads (searches, single reads), committed in batches by a thread of its own: each row goes in
-// with whatever else is queued when the previous batch finishes, as one statement and one commit. A read may not be
-// answered before its audit row is durable; this way one WAL flush serves every read that waited for it, instead of
-// each read paying a flush of its own.
+// The audit rows of reads (searches), committed in batches by threads of their own: a free thread takes everything
+// queued, as one statement and one commit. A read may not be answered before its audit row is durable; this way one
+// WAL flush serves every read that waited for it, instead of each read paying a flush of its own. With several threads
+// a row need not wait for the batch being committed before its own can start.
 namespace archive::api {
 
 struct AuditRow {
@@ -34,9 +36,9 @@ class AuditWriter {
   // true once the row is committed, false when its batch failed (the read must then not be answered).
   using Done = std::function<void(bool committed)>;
 
-  // Starts the thread; the connection is made when the first row comes.
-  explicit AuditWriter(std::string db_url, std::size_t max_batch = 2000);
-  // Writes what is queued, then stops and joins the thread.
+  // Starts the threads, each with a connection of its own, made when its first batch comes.
+  explicit AuditWriter(const std::string& db_url, int threads = 3, std::size_t max_batch = 2000);
+  // Writes what is queued, then stops and joins the threads.
   ~AuditWriter();
   AuditWriter(const AuditWriter&) = delete;
   AuditWriter& operator=(const AuditWriter&) = delete;
@@ -50,15 +52,15 @@ class AuditWriter {
     std::int64_t at_us;  // microseconds since the epoch
     Done done;
   };
-  void Run();
+  void Run(pg::Connection& db);
 
-  pg::Connection db_;
+  std::vector<std::unique_ptr<pg::Connection>> connections_;
   std::size_t max_batch_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Item> queue_;
   bool stop_ = false;
-  std::thread thread_;
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace archive::api

@@ -34,7 +34,7 @@ TEST(AuditWriter, EveryRowIsCommittedBeforeItsReadHearsSoAndEachHearsOnce) {
   std::atomic<int> heard{0};
   std::atomic<int> missing{0};  // rows not yet in the table when their read heard "committed"
   {
-    AuditWriter writer(schema.url(), 100);
+    AuditWriter writer(schema.url(), 2, 100);
     std::vector<std::thread> readers;
     for (int t = 0; t < kThreads; ++t) {
       readers.emplace_back([&, t] {
