@@ -12,7 +12,6 @@
 #include <set>
 #include <sstream>
 #include <unordered_map>
-#include <unordered_set>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -146,15 +145,9 @@ class Branches {
   std::map<std::string, std::vector<Candidate>> by_name_;
 };
 
-// What earlier chunks of the batch wrote, which later chunks see in the database.
-struct Written {
-  std::unordered_set<std::string> ids;
-  std::unordered_set<std::string> dev_numbers;
-};
-
 // Adds a failure to each row whose ID number or development number the database already holds, from before the
 // batch (a value an earlier row of the batch holds is a duplicate in the file, reported as such).
-void CheckTaken(pg::Tx& tx, const Written& written, const std::vector<Pending*>& rows) {
+void CheckTaken(pg::Tx& tx, const std::string& batch_id, const std::vector<Pending*>& rows) {
   if (rows.empty()) return;
   std::vector<std::string> ids;
   std::vector<std::string> numbers;
@@ -164,17 +157,13 @@ void CheckTaken(pg::Tx& tx, const Written& written, const std::vector<Pending*>&
   }
   std::unordered_map<std::string, std::pair<std::int64_t, std::string>> holders;  // ID -> organization, its name
   if (!ids.empty()) {
-    const auto found = tx.Run("import_existing_ids", ids);
-    for (std::size_t i = 0; i < found.size(); ++i) {
-      if (!written.ids.contains(found.Text(i, 0))) holders[found.Text(i, 0)] = {found.Int(i, 1), found.Text(i, 2)};
-    }
+    const auto found = tx.Run("import_existing_ids", ids, batch_id);
+    for (std::size_t i = 0; i < found.size(); ++i) holders[found.Text(i, 0)] = {found.Int(i, 1), found.Text(i, 2)};
   }
   std::unordered_map<std::string, std::string> number_holders;  // development number -> the holder's ID number
   if (!numbers.empty()) {
-    const auto found = tx.Run("import_existing_dev_numbers", numbers);
-    for (std::size_t i = 0; i < found.size(); ++i) {
-      if (!written.dev_numbers.contains(found.Text(i, 0))) number_holders[found.Text(i, 0)] = found.Text(i, 1);
-    }
+    const auto found = tx.Run("import_existing_dev_numbers", numbers, batch_id);
+    for (std::size_t i = 0; i < found.size(); ++i) number_holders[found.Text(i, 0)] = found.Text(i, 1);
   }
   if (holders.empty() && number_holders.empty()) return;
   for (Pending* row : rows) {
@@ -266,9 +255,9 @@ class Writer {
   void InsertOrCheck(std::vector<Pending>& rows) {
     std::vector<Pending*> failed, valid;
     for (auto& p : rows) (p.failures.empty() ? valid : failed).push_back(&p);
-    CheckTaken(tx_, written_, failed);  // every reason at once, so that one round of fixes is enough
+    CheckTaken(tx_, result_.batch_id, failed);  // every reason at once, so that one round of fixes is enough
     if (result_.dry_run) {
-      CheckTaken(tx_, written_, valid);
+      CheckTaken(tx_, result_.batch_id, valid);
       return;
     }
     if (valid.empty()) return;
@@ -283,7 +272,7 @@ class Writer {
       if (!e.IsUniqueViolation()) throw;
     }
     tx_.ExecScript("ROLLBACK TO SAVEPOINT import_chunk");
-    CheckTaken(tx_, written_, valid);
+    CheckTaken(tx_, result_.batch_id, valid);
     InsertMembers(valid);  // the same ids: no one else was given them, and the copy that held them is undone
   }
 
@@ -314,8 +303,6 @@ class Writer {
     tx_.Copy("import_members_copy", copy);
     for (const Pending* p : rows) {
       if (!p->failures.empty()) continue;
-      written_.ids.insert(p->result.member.id_card);
-      if (p->result.member.dev_number) written_.dev_numbers.insert(*p->result.member.dev_number);
       first_member = first_member ? std::min(*first_member, p->member_id) : p->member_id;
       last_member = last_member ? std::max(*last_member, p->member_id) : p->member_id;
     }
@@ -324,7 +311,6 @@ class Writer {
   pg::Tx& tx_;
   const Config& config_;
   Result& result_;
-  Written written_;  // what earlier chunks inserted
 };
 
 // The rows of a sheet while the sandbox is still reading it: the parser runs on a thread of its own, and Next
