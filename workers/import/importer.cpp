@@ -552,6 +552,7 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
   rules.require_branch = !importer_is_branch;
   const member::Date today = TodayInChina(clock_);
   member::DuplicateTracker duplicates;
+  duplicates.Reserve(static_cast<std::size_t>(config_.limits.max_rows));  // a bucket per row: 8 bytes
   Branches branches(org_path, importer_is_branch ? std::optional(importer_org) : std::nullopt);
   int validated = 0;
   std::vector<FailedRow> failed_rows;
