@@ -327,6 +327,7 @@ void CopyRows::Separate() {
 
 void CopyRows::Add(std::string_view field) {
   Separate();
+  field = field.substr(0, field.find('\0'));  // PostgreSQL text holds no NUL; a parameter ends there too
   for (;;) {
     const auto special = field.find_first_of("\\\t\n\r");
     text_.append(field.substr(0, special));

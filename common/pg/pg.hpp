@@ -99,7 +99,8 @@ class Result {
 };
 
 // Rows for Tx::Copy in COPY's text format, built a field at a time (tab between fields, newline after a row; a
-// backslash, tab, newline or carriage return in a field is escaped). Fields go in the order of the COPY's columns.
+// backslash, tab, newline or carriage return in a field is escaped, and a field ends at a NUL byte, as a parameter
+// does). Fields go in the order of the COPY's columns.
 class CopyRows {
  public:
   void Add(std::string_view field);

@@ -179,7 +179,7 @@ TEST(Tx, CopiesRowsAsTheyAreWithTheirNulls) {
   AddRootOrganization(db);
   db.InTransaction([&](Tx& tx) {
     CopyRows rows;
-    AddMember(rows, 101, "王芳", "11010520080101001X", "202400000001");
+    AddMember(rows, 101, std::string("王芳\0ignored", 14), "11010520080101001X", "202400000001");
     AddMember(rows, 102, "李\t四\\N\r\n", "110105200801010027", std::nullopt);  // a tab, a backslash and N, CR LF
     EXPECT_EQ(rows.rows(), 2u);
     tx.Copy("import_members_copy", rows);
