@@ -75,7 +75,7 @@ struct Pending {
   member::RowResult result;
   std::vector<member::Finding> failures;
   std::optional<std::int64_t> org_id;
-  std::int64_t member_id = 0;  // once imported
+  std::int64_t member_id = 0;  // taken for a valid row before it is copied in (none in a dry run)
 };
 
 // A chunk on its way through the writer: its rows as validated, and as read (for the failure report).
