@@ -9,8 +9,21 @@ namespace archive::member {
 using namespace std::chrono;
 
 std::string FormatDate(const Date& date) {
-  return fmt::format("{:04d}-{:02d}-{:02d}", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                     static_cast<unsigned>(date.day()));
+  const int year = static_cast<int>(date.year());
+  const auto month = static_cast<unsigned>(date.month());
+  const auto day = static_cast<unsigned>(date.day());
+  if (year < 0 || year > 9999 || !date.ok()) {
+    return fmt::format("{:04d}-{:02d}-{:02d}", year, month, day);
+  }
+  // By hand: an import formats three dates a row, and fmt's parse of the pattern was most of the cost.
+  std::string out = "0000-00-00";
+  const auto put = [&](std::size_t end, unsigned value) {
+    for (std::size_t i = end; value > 0; value /= 10) out[--i] = static_cast<char>('0' + value % 10);
+  };
+  put(4, static_cast<unsigned>(year));
+  put(7, month);
+  put(10, day);
+  return out;
 }
 
 std::string FormatMonth(const Date& date) {

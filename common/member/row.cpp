@@ -218,6 +218,11 @@ RowResult ValidateRow(const MemberTemplate& tmpl, const std::map<std::string, Ce
   return result;
 }
 
+void DuplicateTracker::Reserve(std::size_t rows) {
+  id_rows_.reserve(rows);
+  dev_number_rows_.reserve(rows);
+}
+
 std::vector<Finding> DuplicateTracker::Add(std::size_t row_number, const Member& member) {
   std::vector<Finding> found;
   if (!member.id_card.empty()) {

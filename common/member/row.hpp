@@ -69,6 +69,8 @@ class DuplicateTracker {
   // sees in Excel) and returns DUPLICATE_ID_IN_FILE / DUPLICATE_DEV_NUMBER_IN_FILE naming the first row where a
   // value was seen. A value keeps its first row.
   std::vector<Finding> Add(std::size_t row_number, const Member& member);
+  // Makes room for the numbers of `rows` rows at once, so that the sets are not rebuilt as they grow.
+  void Reserve(std::size_t rows);
 
  private:
   std::unordered_map<std::string, std::size_t> id_rows_;

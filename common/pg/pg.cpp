@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <iterator>
 #include <set>
 
 #include <fmt/format.h>
 #include <pqxx/pqxx>
+#include <pqxx/tablewriter>
 
 #include "common/log/log.hpp"
 
@@ -168,6 +170,39 @@ Result Tx::Execute(std::string_view query, const std::vector<Value>& values) {
   }
 }
 
+void Tx::Copy(std::string_view query, const CopyRows& rows) {
+  Flush();
+  if (rows.empty()) return;
+  // The file holds "COPY <table> (<columns>) FROM STDIN" after any comment lines; libpqxx 6.4 writes that
+  // statement itself around the table part.
+  std::string_view statement = EmbeddedSql(fmt::format("queries/{}.sql", query));
+  while (statement.substr(0, 2) == "--") {
+    const auto end = statement.find('\n');
+    statement.remove_prefix(end == std::string_view::npos ? statement.size() : end + 1);
+  }
+  while (!statement.empty() && std::string_view(" \t\n;").find(statement.back()) != std::string_view::npos)
+    statement.remove_suffix(1);
+  constexpr std::string_view kCopy = "COPY ", kFromStdin = "FROM STDIN";
+  if (statement.substr(0, kCopy.size()) != kCopy || statement.size() < kCopy.size() + kFromStdin.size() ||
+      statement.substr(statement.size() - kFromStdin.size()) != kFromStdin) {
+    log::Get("pg")->critical("schemas/sql/queries/{}.sql is not a COPY ... FROM STDIN statement", query);
+    std::abort();
+  }
+  const std::string target(statement.substr(kCopy.size(), statement.size() - kCopy.size() - kFromStdin.size()));
+  try {
+    // tablewriter is deprecated in libpqxx 6.4, but it is the one class there that takes COPY text as it is:
+    // stream_to escapes each field itself, every byte of a UTF-8 name as an octal escape.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    pqxx::tablewriter writer(*state_->work, target);
+#pragma GCC diagnostic pop
+    writer.write_raw_line(rows.text());
+    writer.complete();
+  } catch (const pqxx::failure&) {
+    state_->owner->Rethrow();
+  }
+}
+
 Result Tx::ExecScript(std::string_view sql) {
   Flush();
   try {
@@ -283,6 +318,48 @@ std::int64_t Result::Int(std::size_t row, std::size_t col) const {
 
 bool Result::Bool(std::size_t row, std::size_t col) const {
   return Text(row, col) == "t";
+}
+
+void CopyRows::Separate() {
+  if (in_row_) text_.push_back('\t');
+  in_row_ = true;
+}
+
+void CopyRows::Add(std::string_view field) {
+  Separate();
+  field = field.substr(0, field.find('\0'));  // PostgreSQL text holds no NUL; a parameter ends there too
+  for (;;) {
+    const auto special = field.find_first_of("\\\t\n\r");
+    text_.append(field.substr(0, special));
+    if (special == std::string_view::npos) return;
+    text_.push_back('\\');
+    const char c = field[special];
+    text_.push_back(c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : '\\');
+    field.remove_prefix(special + 1);
+  }
+}
+
+void CopyRows::Add(std::int64_t field) {
+  Separate();
+  fmt::format_to(std::back_inserter(text_), "{}", field);
+}
+
+void CopyRows::Add(const Value& field) {
+  if (field)
+    Add(std::string_view(*field));
+  else
+    AddNull();
+}
+
+void CopyRows::AddNull() {
+  Separate();
+  text_ += "\\N";
+}
+
+void CopyRows::EndRow() {
+  text_.push_back('\n');
+  in_row_ = false;
+  ++rows_;
 }
 
 Value ToValue(const std::vector<std::string>& array) {

@@ -98,6 +98,31 @@ class Result {
   std::int64_t affected_ = 0;
 };
 
+// Rows for Tx::Copy in COPY's text format, built a field at a time (tab between fields, newline after a row; a
+// backslash, tab, newline or carriage return in a field is escaped, and a field ends at a NUL byte, as a parameter
+// does). Fields go in the order of the COPY's columns.
+class CopyRows {
+ public:
+  void Add(std::string_view field);
+  void Add(const std::string& field) { Add(std::string_view(field)); }
+  void Add(const char* field) { Add(std::string_view(field)); }
+  void Add(std::int64_t field);
+  void Add(const Value& field);  // nullopt is NULL
+  void AddNull();
+  void EndRow();
+
+  std::size_t rows() const { return rows_; }
+  bool empty() const { return rows_ == 0; }
+  const std::string& text() const { return text_; }
+
+ private:
+  void Separate();
+
+  std::string text_;
+  std::size_t rows_ = 0;
+  bool in_row_ = false;
+};
+
 class Connection;
 
 // One transaction on a Connection. Not thread-safe. Rolls back on destruction unless committed.
@@ -123,6 +148,11 @@ class Tx {
     AppendValues(query, {ToValue(args)...});
   }
   void AppendValues(std::string_view query, std::vector<Value> row);
+
+  // Runs the COPY ... FROM STDIN statement of schemas/sql/queries/<query>.sql with rows, as one statement. A row the
+  // table refuses aborts the whole COPY, as it would abort an INSERT of the rows (SqlError). For PostgreSQL a
+  // copied row costs less than an inserted one: no per-row expression evaluation, and the heap written in batches.
+  void Copy(std::string_view query, const CopyRows& rows);
 
   // Runs a whole SQL text with no parameters (migrations, DDL, tests' ad-hoc checks) and returns the
   // result of its last statement. Product code takes the text from a .sql file.

@@ -4,6 +4,8 @@
 
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "common/testing/testing.hpp"
 
 namespace archive::pg {
@@ -11,6 +13,13 @@ namespace {
 
 using testing::TestSchema;
 const auto Count = testing::QueryInt;
+
+void AddRootOrganization(Connection& db) {
+  db.InTransaction([](Tx& tx) {
+    tx.ExecScript(
+        "INSERT INTO organizations (id, code, name, kind, path) VALUES (1, 'root', '团中央', 'leading_body', '1')");
+  });
+}
 
 TEST(Migrate, AppliesEverythingOnceAndIsIdempotent) {
   TestSchema schema(false);
@@ -89,22 +98,22 @@ TEST(Schema, RefusesAnArchiveTransitionTheDesignDoesNotAllow) {
   }
 }
 
+// The SQLSTATE with which the database refuses sql run in a transaction of its own, or "accepted".
+std::string SqlStateOf(Connection& db, const std::string& sql) {
+  try {
+    db.InTransaction([&](Tx& tx) { tx.ExecScript(sql); });
+  } catch (const SqlError& e) {
+    return e.sqlstate();
+  }
+  return "accepted";
+}
+
 // members.org_id is checked per statement by the rollup trigger instead of a per-row foreign key (0009).
 TEST(Schema, RefusesMembersOfAnOrganizationThatDoesNotExistAndNeverDeletesOne) {
   TestSchema schema;
   Connection db(schema.url());
-  db.InTransaction([](Tx& tx) {
-    tx.ExecScript(
-        "INSERT INTO organizations (id, code, name, kind, path) VALUES (1, 'root', '团中央', 'leading_body', '1')");
-  });
-  const auto sqlstate_of = [&](const char* sql) {
-    try {
-      db.InTransaction([&](Tx& tx) { tx.ExecScript(sql); });
-    } catch (const SqlError& e) {
-      return e.sqlstate();
-    }
-    return std::string("accepted");
-  };
+  AddRootOrganization(db);
+  const auto sqlstate_of = [&](const char* sql) { return SqlStateOf(db, sql); };
   EXPECT_EQ(sqlstate_of("INSERT INTO members (org_id, name, id_card, joined_on, archive_status) VALUES"
                         " (1, '甲', '11010520080101001X', '2024-03-10', 'NOT_UPLOADED'),"
                         " (7, '乙', '110105200801010002', '2024-03-10', 'NOT_UPLOADED')"),
@@ -118,11 +127,88 @@ TEST(Schema, RefusesMembersOfAnOrganizationThatDoesNotExistAndNeverDeletesOne) {
   EXPECT_EQ(Count(db, "SELECT count(*) FROM members WHERE org_id = 1"), 1);
 }
 
+// 0011 checks the same forms as the regular expressions of 0001 did, without them.
+TEST(Schema, RefusesIdCardAndDevelopmentNumbersOfTheWrongForm) {
+  TestSchema schema;
+  Connection db(schema.url());
+  AddRootOrganization(db);
+  const auto insert = [&](const std::string& id_card, const std::string& dev_number) {
+    return SqlStateOf(db, fmt::format("INSERT INTO members (org_id, name, id_card, joined_on, archive_status, "
+                                      "dev_number) VALUES (1, '甲', '{}', '2024-03-10', 'NOT_UPLOADED', {})",
+                                      id_card, dev_number));
+  };
+  EXPECT_EQ(insert("11010520080101001X", "'202400000001'"), "accepted");
+  EXPECT_EQ(insert("110105200801010027", "NULL"), "accepted");
+  for (const char* id : {"11010520080101003x", "1101052008010100X4", "11010520080101005", "110105200801010051X",
+                         "１1010520080101006X", "1101052008010 1007X", "11010520080101008X\n", ""}) {
+    EXPECT_EQ(insert(id, "NULL"), "23514") << id;
+  }
+  for (const char* number : {"'20240000001'", "'2024000000012'", "'20240000000a'", "'２02400000001'", "''"}) {
+    EXPECT_EQ(insert("110105200801010094", number), "23514") << number;
+  }
+  EXPECT_EQ(Count(db, "SELECT count(*) FROM members"), 2);
+}
+
 }  // namespace
 }  // namespace archive::pg
 
 namespace archive::pg {
 namespace {
+
+void AddMember(CopyRows& rows, std::int64_t id, const std::string& name, const std::string& id_card,
+               const Value& dev_number) {
+  rows.Add(id);
+  rows.Add(std::int64_t{1});
+  rows.Add(name);
+  rows.Add(id_card);
+  for (int i = 0; i < 3; ++i) rows.AddNull();  // gender, ethnicity, birth date
+  rows.Add("2024-03-10");
+  rows.Add(dev_number);
+  rows.AddNull();
+  rows.AddNull();
+  rows.Add("NOT_UPLOADED");
+  rows.AddNull();
+  rows.Add("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+  rows.Add(id);
+  rows.EndRow();
+}
+
+TEST(Tx, CopiesRowsAsTheyAreWithTheirNulls) {
+  TestSchema schema;
+  Connection db(schema.url());
+  AddRootOrganization(db);
+  db.InTransaction([&](Tx& tx) {
+    CopyRows rows;
+    AddMember(rows, 101, std::string("王芳\0ignored", 14), "11010520080101001X", "202400000001");
+    AddMember(rows, 102, "李\t四\\N\r\n", "110105200801010027", std::nullopt);  // a tab, a backslash and N, CR LF
+    EXPECT_EQ(rows.rows(), 2u);
+    tx.Copy("import_members_copy", rows);
+  });
+  EXPECT_EQ(Count(db,
+                  "SELECT count(*) FROM members WHERE id = 101 AND name = '王芳' AND dev_number = '202400000001'"
+                  " AND gender IS NULL AND import_row_no = 101"),
+            1);
+  EXPECT_EQ(Count(db,
+                  "SELECT count(*) FROM members WHERE id = 102 AND name = E'李\\t四\\\\N\\r\\n'"
+                  " AND dev_number IS NULL"),
+            1);
+}
+
+TEST(Tx, RefusesACopyWholeWhenOneRowBreaksAUniqueKey) {
+  TestSchema schema;
+  Connection db(schema.url());
+  AddRootOrganization(db);
+  CopyRows rows;
+  AddMember(rows, 101, "甲", "11010520080101001X", "202400000001");
+  AddMember(rows, 102, "乙", "110105200801010027", "202400000001");
+  try {
+    db.InTransaction([&](Tx& tx) { tx.Copy("import_members_copy", rows); });
+    FAIL() << "a development number twice was copied";
+  } catch (const SqlError& e) {
+    EXPECT_TRUE(e.IsUniqueViolation()) << e.sqlstate();
+  }
+  EXPECT_EQ(Count(db, "SELECT count(*) FROM members"), 0);
+}
 
 TEST(Tx, RunsAppendedRowsBeforeTheNextReadAndQuotesThem) {
   TestSchema schema;

@@ -187,6 +187,9 @@ TEST(DateHelpersTest, CountsFullYearsLikeTheLeague) {
   EXPECT_EQ(AgeOn(D(2008, 2, 29), D(2022, 3, 1)), 14);
   EXPECT_EQ(EndOfMonth(D(2024, 2, 1)), D(2024, 2, 29));
   EXPECT_EQ(FormatDate(D(2024, 3, 1)), "2024-03-01");
+  EXPECT_EQ(FormatDate(D(1999, 12, 31)), "1999-12-31");
+  EXPECT_EQ(FormatDate(D(7, 10, 20)), "0007-10-20");
+  EXPECT_EQ(FormatDate(D(10000, 1, 1)), "10000-01-01");
   EXPECT_EQ(FormatMonth(D(2024, 3, 1)), "2024-03");
   EXPECT_EQ(ParseIsoDate("2020-01-01"), D(2020, 1, 1));
   EXPECT_FALSE(ParseIsoDate("2020-1-1").has_value());

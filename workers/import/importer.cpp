@@ -12,7 +12,6 @@
 #include <set>
 #include <sstream>
 #include <unordered_map>
-#include <unordered_set>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -76,6 +75,7 @@ struct Pending {
   member::RowResult result;
   std::vector<member::Finding> failures;
   std::optional<std::int64_t> org_id;
+  std::int64_t member_id = 0;  // taken for a valid row before it is copied in (none in a dry run)
 };
 
 // A chunk on its way through the writer: its rows as validated, and as read (for the failure report).
@@ -145,15 +145,9 @@ class Branches {
   std::map<std::string, std::vector<Candidate>> by_name_;
 };
 
-// What earlier chunks of the batch wrote, which later chunks see in the database.
-struct Written {
-  std::unordered_set<std::string> ids;
-  std::unordered_set<std::string> dev_numbers;
-};
-
 // Adds a failure to each row whose ID number or development number the database already holds, from before the
 // batch (a value an earlier row of the batch holds is a duplicate in the file, reported as such).
-void CheckTaken(pg::Tx& tx, const Written& written, const std::vector<Pending*>& rows) {
+void CheckTaken(pg::Tx& tx, const std::string& batch_id, const std::vector<Pending*>& rows) {
   if (rows.empty()) return;
   std::vector<std::string> ids;
   std::vector<std::string> numbers;
@@ -163,17 +157,13 @@ void CheckTaken(pg::Tx& tx, const Written& written, const std::vector<Pending*>&
   }
   std::unordered_map<std::string, std::pair<std::int64_t, std::string>> holders;  // ID -> organization, its name
   if (!ids.empty()) {
-    const auto found = tx.Run("import_existing_ids", ids);
-    for (std::size_t i = 0; i < found.size(); ++i) {
-      if (!written.ids.contains(found.Text(i, 0))) holders[found.Text(i, 0)] = {found.Int(i, 1), found.Text(i, 2)};
-    }
+    const auto found = tx.Run("import_existing_ids", ids, batch_id);
+    for (std::size_t i = 0; i < found.size(); ++i) holders[found.Text(i, 0)] = {found.Int(i, 1), found.Text(i, 2)};
   }
   std::unordered_map<std::string, std::string> number_holders;  // development number -> the holder's ID number
   if (!numbers.empty()) {
-    const auto found = tx.Run("import_existing_dev_numbers", numbers);
-    for (std::size_t i = 0; i < found.size(); ++i) {
-      if (!written.dev_numbers.contains(found.Text(i, 0))) number_holders[found.Text(i, 0)] = found.Text(i, 1);
-    }
+    const auto found = tx.Run("import_existing_dev_numbers", numbers, batch_id);
+    for (std::size_t i = 0; i < found.size(); ++i) number_holders[found.Text(i, 0)] = found.Text(i, 1);
   }
   if (holders.empty() && number_holders.empty()) return;
   for (Pending* row : rows) {
@@ -223,7 +213,7 @@ class Writer {
 
   // Writes the chunk's rows; a row the database refuses gets its failure here.
   void Write(std::vector<Pending>& rows) {
-    const auto member_ids = InsertOrCheck(rows);
+    InsertOrCheck(rows);
     std::vector<pg::Value> row_numbers, codes, reasons;  // of the failed rows
     for (const auto& p : rows) {
       const auto& m = p.result.member;
@@ -234,10 +224,9 @@ class Writer {
       }
       if (outcome.imported) {
         ++result_.imported;
-        const auto id = member_ids.find(m.id_card);
         if (m.needs_e_archive) {
-          result_.needs_upload.push_back({id != member_ids.end() ? id->second : 0, p.row_number, m.name,
-                                          MaskIdCard(m.id_card), DeadlineOf(m).value_or("")});
+          result_.needs_upload.push_back(
+              {p.member_id, p.row_number, m.name, MaskIdCard(m.id_card), DeadlineOf(m).value_or("")});
         }
       } else {
         ++result_.failed;
@@ -263,71 +252,65 @@ class Writer {
   // Inserts the valid rows, optimistically: a new member's ID and development numbers are checked by the insert
   // itself (the unique keys), and only a chunk that meets a number the database already holds is looked up, to tell
   // the user whose it is, and inserted again without those rows. A dry run only looks up.
-  std::unordered_map<std::string, std::int64_t> InsertOrCheck(std::vector<Pending>& rows) {
+  void InsertOrCheck(std::vector<Pending>& rows) {
     std::vector<Pending*> failed, valid;
     for (auto& p : rows) (p.failures.empty() ? valid : failed).push_back(&p);
-    CheckTaken(tx_, written_, failed);  // every reason at once, so that one round of fixes is enough
+    CheckTaken(tx_, result_.batch_id, failed);  // every reason at once, so that one round of fixes is enough
     if (result_.dry_run) {
-      CheckTaken(tx_, written_, valid);
-      return {};
+      CheckTaken(tx_, result_.batch_id, valid);
+      return;
     }
+    if (valid.empty()) return;
+    const auto ids = tx_.Run("import_member_ids", static_cast<std::int64_t>(valid.size()));
+    for (std::size_t i = 0; i < valid.size(); ++i) valid[i]->member_id = ids.Int(i, 0);
     tx_.ExecScript("SAVEPOINT import_chunk");
     try {
-      auto ids = InsertMembers(rows);
+      InsertMembers(valid);
       tx_.ExecScript("RELEASE SAVEPOINT import_chunk");
-      return ids;
+      return;
     } catch (const pg::SqlError& e) {
-      if (e.sqlstate() != "23505") throw;  // unique_violation
+      if (!e.IsUniqueViolation()) throw;
     }
     tx_.ExecScript("ROLLBACK TO SAVEPOINT import_chunk");
-    CheckTaken(tx_, written_, valid);
-    return InsertMembers(rows);
+    CheckTaken(tx_, result_.batch_id, valid);
+    InsertMembers(valid);  // the same ids: no one else was given them, and the copy that held them is undone
   }
 
-  // The valid rows as members, in one statement; returns ID number -> the new member's id.
-  std::unordered_map<std::string, std::int64_t> InsertMembers(const std::vector<Pending>& rows) {
-    std::vector<pg::Value> org_ids, names, id_cards, genders, ethnicities, births, joins, dev_numbers, phones,
-        educations, statuses, deadlines, row_numbers;
-    for (const auto& p : rows) {
-      if (!p.failures.empty()) continue;
-      const auto& m = p.result.member;
-      org_ids.push_back(std::to_string(*p.org_id));
-      names.push_back(m.name);
-      id_cards.push_back(m.id_card);
-      genders.push_back(m.gender);
-      ethnicities.push_back(m.ethnicity);
-      births.push_back(m.birth_date ? pg::Value(member::FormatDate(*m.birth_date)) : pg::Value());
-      joins.push_back(member::FormatDate(*m.joined_on));
-      dev_numbers.push_back(m.dev_number);
-      phones.push_back(m.phone);
-      educations.push_back(m.education);
-      statuses.push_back(m.needs_e_archive ? "NOT_UPLOADED" : "EXEMPT");
-      deadlines.push_back(DeadlineOf(m));
-      row_numbers.push_back(std::to_string(p.row_number));
+  // The rows still without a failure as members, in one COPY.
+  void InsertMembers(const std::vector<Pending*>& rows) {
+    pg::CopyRows copy;
+    for (const Pending* p : rows) {
+      if (!p->failures.empty()) continue;
+      const auto& m = p->result.member;
+      copy.Add(p->member_id);
+      copy.Add(*p->org_id);
+      copy.Add(m.name);
+      copy.Add(m.id_card);
+      copy.Add(m.gender);
+      copy.Add(m.ethnicity);
+      copy.Add(m.birth_date ? pg::Value(member::FormatDate(*m.birth_date)) : pg::Value());
+      copy.Add(member::FormatDate(*m.joined_on));
+      copy.Add(m.dev_number);
+      copy.Add(m.phone);
+      copy.Add(m.education);
+      copy.Add(m.needs_e_archive ? "NOT_UPLOADED" : "EXEMPT");
+      copy.Add(DeadlineOf(m));
+      copy.Add(result_.batch_id);
+      copy.Add(p->row_number);
+      copy.EndRow();
     }
-    std::unordered_map<std::string, std::int64_t> ids;
-    if (org_ids.empty()) return ids;
-    const auto inserted =
-        tx_.Run("import_members_insert", org_ids, names, id_cards, genders, ethnicities, births, joins, dev_numbers,
-                phones, educations, statuses, deadlines, result_.batch_id, row_numbers);
-    for (const auto& id : id_cards) written_.ids.insert(*id);
-    for (const auto& number : dev_numbers) {
-      if (number) written_.dev_numbers.insert(*number);
+    if (copy.empty()) return;
+    tx_.Copy("import_members_copy", copy);
+    for (const Pending* p : rows) {
+      if (!p->failures.empty()) continue;
+      first_member = first_member ? std::min(*first_member, p->member_id) : p->member_id;
+      last_member = last_member ? std::max(*last_member, p->member_id) : p->member_id;
     }
-    ids.reserve(inserted.size());
-    for (std::size_t i = 0; i < inserted.size(); ++i) {
-      const std::int64_t id = inserted.Int(i, 0);
-      ids[inserted.Text(i, 1)] = id;
-      first_member = first_member ? std::min(*first_member, id) : id;
-      last_member = last_member ? std::max(*last_member, id) : id;
-    }
-    return ids;
   }
 
   pg::Tx& tx_;
   const Config& config_;
   Result& result_;
-  Written written_;  // what earlier chunks inserted
 };
 
 // The rows of a sheet while the sandbox is still reading it: the parser runs on a thread of its own, and Next
@@ -569,6 +552,7 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
   rules.require_branch = !importer_is_branch;
   const member::Date today = TodayInChina(clock_);
   member::DuplicateTracker duplicates;
+  duplicates.Reserve(static_cast<std::size_t>(config_.limits.max_rows));  // a bucket per row: 8 bytes
   Branches branches(org_path, importer_is_branch ? std::optional(importer_org) : std::nullopt);
   int validated = 0;
   std::vector<FailedRow> failed_rows;
