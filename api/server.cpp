@@ -185,8 +185,9 @@ bool TimedOut(const beast::error_code& ec, Ticks deadline) {
 net::awaitable<bool> Server::Impl::Write(beast::tcp_stream& stream, Response& response, bool keep_alive,
                                          const std::string& operation, Ticks started) {
   const int status = response.status;
+  const Ticks deadline = std::chrono::steady_clock::now() + config.write_timeout;
   const auto ec = co_await WriteBody(stream, response, keep_alive);
-  if (ec == beast::error::timeout) CountTimeout("write");
+  if (TimedOut(ec, deadline)) CountTimeout("write");
   Count(operation, status, started);
   co_return !ec;
 }
