@@ -45,6 +45,7 @@ Config Config::From(config::Section& section) {
   ReadBox(section, "name_box", c.name_box);
   section.Read("name_dpi", c.name_dpi);
   section.Read("name_min_confidence", c.name_min_confidence);
+  section.Read("name_confirmed_min_confidence", c.name_confirmed_min_confidence);
   section.Read("memory_bytes", c.memory_bytes);
   section.Read("max_image_pixels", c.max_image_pixels);
   section.Read("timeout_ms", c.timeout);
