@@ -554,13 +554,9 @@ class Run {
     // the record's characters: the recognizer places one only where the image supports it, so a misread of the
     // record's name keeps most of them ("程清" for 程清鑫 read 程清大) and another name loses them. A mismatch
     // needs name_min_differences of the record's characters lost, and below name_min_confidence all of them.
-    const int lost = static_cast<int>(Decode(expected_.name).size()) -
-                     CommonCharacters(reader_
-                                          .ChineseLineAmong({crop.pixels.data(), crop.width, crop.height, crop.width,
-                                                             static_cast<int>(config_.name_dpi)},
-                                                            expected_.name)
-                                          .text,
-                                      expected_.name);
+    const ocr::Text among = reader_.ChineseLineAmong(
+        {crop.pixels.data(), crop.width, crop.height, crop.width, static_cast<int>(config_.name_dpi)}, expected_.name);
+    const int lost = static_cast<int>(Decode(expected_.name).size()) - CommonCharacters(among.text, expected_.name);
     const bool confident = text.confidence >= config_.name_min_confidence;
     if (lost < (confident ? config_.name_min_differences : static_cast<int>(Decode(expected_.name).size())) ||
         (!confident && written < 2)) {
@@ -573,7 +569,8 @@ class Run {
              {{"read", text.text},
               {"expected", expected_.name},
               {"differences", differences},
-              {"confidence", text.confidence}})
+              {"confidence", text.confidence},
+              {"read_among_record", among.text}})
         .evidence = Evidence{"page1-name.png", image::EncodePng(crop)};
     return true;
   }

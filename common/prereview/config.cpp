@@ -64,6 +64,9 @@ Config Config::From(config::Section& section) {
   if (c.duplicate_max_distance < 0 || c.duplicate_max_distance > 3) {
     throw config::Error(section.path() + ".duplicate_max_distance must be 0..3 (bits of the 64-bit fingerprint)");
   }
+  if (c.name_confirmed_min_confidence > c.name_min_confidence) {
+    throw config::Error(section.path() + ".name_confirmed_min_confidence must be at most name_min_confidence");
+  }
   if (c.approval_page < 0) throw config::Error(section.path() + ".approval_page must be 0 (the last page) or a page");
   return c;
 }
