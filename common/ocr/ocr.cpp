@@ -59,5 +59,12 @@ Text Reader::Digits(const GrayView& image) {
 Text Reader::ChineseLine(const GrayView& image) {
   return engines_->chinese.Read(image);
 }
+Text Reader::ChineseLineAmong(const GrayView& image, std::string_view characters) {
+  Engine& engine = engines_->chinese;
+  engine.api.SetVariable("tessedit_char_whitelist", std::string(characters).c_str());
+  Text out = engine.Read(image);
+  engine.api.SetVariable("tessedit_char_whitelist", "");
+  return out;
+}
 
 }  // namespace archive::ocr

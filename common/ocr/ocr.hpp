@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 // Optical character recognition over Tesseract (kept private to this library), for the small regions
 // the pre-review reads: the 12-digit development number and the name on page 1. Never whole pages.
@@ -39,6 +40,11 @@ class Reader {
   Text Digits(const GrayView& image);
   // One line of Simplified Chinese (a name).
   Text ChineseLine(const GrayView& image);
+  // The same line read as if it could hold only `characters` (UTF-8; a whitelist): the recognizer places an
+  // allowed character only where the image supports it, and leaves out a glyph that none of them fits. So a read
+  // that keeps every character of an expected text is evidence that the image can say it, and one that drops
+  // some is evidence that it says something else, even where the free read misreads. Empty: no restriction.
+  Text ChineseLineAmong(const GrayView& image, std::string_view characters);
 
  private:
   struct Engines;

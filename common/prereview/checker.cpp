@@ -76,6 +76,21 @@ int CharacterDifferences(std::string_view a, std::string_view b) {
   return row[y.size()];
 }
 
+// How many characters the two have in common, in order (the longest common subsequence).
+int CommonCharacters(std::string_view a, std::string_view b) {
+  const std::u32string x = Decode(a), y = Decode(b);
+  std::vector<int> row(y.size() + 1, 0);
+  for (std::size_t i = 1; i <= x.size(); ++i) {
+    int diagonal = 0;
+    for (std::size_t j = 1; j <= y.size(); ++j) {
+      const int above = row[j];
+      row[j] = x[i - 1] == y[j - 1] ? diagonal + 1 : std::max(row[j], row[j - 1]);
+      diagonal = above;
+    }
+  }
+  return row[y.size()];
+}
+
 // Where in the number box a 12-digit number could be: for each text line (a run of inked rows), the rightmost
 // group of glyphs (columns of ink with gaps under a third of the line's height) that is 3.5 to 12 line-heights
 // wide, with a margin. The label "编号：" ends in a wide gap, so it falls into a group of its own. Lines are
@@ -429,15 +444,23 @@ class Run {
       }
       tries.push_back(out.crop);
       out.confidence = 0;
+      // A confident read that differs from the record is checked against the remaining regions: a read there
+      // that equals the record wins, because a misread does not land on the record's number (a 5 read as 9 in
+      // one region is read right in another), while a sheet that carries another number gives it in none.
       for (const auto& region : tries) {
         if (image::InkRatio(region) < kMinInkToRead) continue;  // Tesseract has nothing to read, and says so
         const ocr::Text text = reader_.Digits(
             {region.pixels.data(), region.width, region.height, region.width, static_cast<int>(config_.number_dpi)});
         const std::optional<std::string> number = ExtractNumber(text.text);
-        if (!number || (read && text.confidence <= out.confidence)) continue;
+        if (!number) continue;
+        if (*number == expected_.number) {
+          read = number;
+          out.confidence = text.confidence;
+          break;
+        }
+        if (read && text.confidence <= out.confidence) continue;
         read = number;
         out.confidence = text.confidence;
-        if (out.confidence >= config_.number_min_confidence) break;
       }
     }
     return out;
@@ -516,13 +539,29 @@ class Run {
         {crop.pixels.data(), crop.width, crop.height, crop.width, static_cast<int>(config_.name_dpi)});
     report_.name_read = text.text;
     report_.name_confidence = text.confidence;
-    if (text.text.empty() || text.confidence < config_.name_min_confidence) return true;
+    if (text.text.empty() || text.confidence < config_.name_confirmed_min_confidence) return true;
     // A name is written in Chinese characters; anything else in the read is the OCR guessing.
+    int written = 0;
     for (const char32_t c : Decode(text.text)) {
       if (c < 0x3400 || c > 0x9fff) return true;
+      // 一 is also what a ruled line of the form reads as (a phone photo's table edge read "一一").
+      written += c != U'一' ? 1 : 0;
     }
     const int differences = CharacterDifferences(text.text, expected_.name);
     if (differences < config_.name_min_differences) return true;
+    // The free read alone is not evidence: handwriting is misread at any confidence ("引悦倍" for 马悦悦 at 74),
+    // and read with low confidence whether it is the record's name or not. The box is read again, allowed only
+    // the record's characters: the recognizer places one only where the image supports it, so a misread of the
+    // record's name keeps most of them ("程清" for 程清鑫 read 程清大) and another name loses them. A mismatch
+    // needs name_min_differences of the record's characters lost, and below name_min_confidence all of them.
+    const ocr::Text among = reader_.ChineseLineAmong(
+        {crop.pixels.data(), crop.width, crop.height, crop.width, static_cast<int>(config_.name_dpi)}, expected_.name);
+    const int lost = static_cast<int>(Decode(expected_.name).size()) - CommonCharacters(among.text, expected_.name);
+    const bool confident = text.confidence >= config_.name_min_confidence;
+    if (lost < (confident ? config_.name_min_differences : static_cast<int>(Decode(expected_.name).size())) ||
+        (!confident && written < 2)) {
+      return true;
+    }
     report_
         .Add(Code::kNameMismatch, 1,
              fmt::format("第1页上的姓名识别为“{}”，与系统中的姓名“{}”不一致，请核对是否传错了档案或姓名录入有误。",
@@ -530,7 +569,8 @@ class Run {
              {{"read", text.text},
               {"expected", expected_.name},
               {"differences", differences},
-              {"confidence", text.confidence}})
+              {"confidence", text.confidence},
+              {"read_among_record", among.text}})
         .evidence = Evidence{"page1-name.png", image::EncodePng(crop)};
     return true;
   }

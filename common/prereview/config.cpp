@@ -45,6 +45,7 @@ Config Config::From(config::Section& section) {
   ReadBox(section, "name_box", c.name_box);
   section.Read("name_dpi", c.name_dpi);
   section.Read("name_min_confidence", c.name_min_confidence);
+  section.Read("name_confirmed_min_confidence", c.name_confirmed_min_confidence);
   section.Read("memory_bytes", c.memory_bytes);
   section.Read("max_image_pixels", c.max_image_pixels);
   section.Read("timeout_ms", c.timeout);
@@ -62,6 +63,9 @@ Config Config::From(config::Section& section) {
   positive(c.timeout.count() > 0, "timeout_ms");
   if (c.duplicate_max_distance < 0 || c.duplicate_max_distance > 3) {
     throw config::Error(section.path() + ".duplicate_max_distance must be 0..3 (bits of the 64-bit fingerprint)");
+  }
+  if (c.name_confirmed_min_confidence > c.name_min_confidence) {
+    throw config::Error(section.path() + ".name_confirmed_min_confidence must be at most name_min_confidence");
   }
   if (c.approval_page < 0) throw config::Error(section.path() + ".approval_page must be 0 (the last page) or a page");
   return c;

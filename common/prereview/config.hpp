@@ -67,6 +67,9 @@ struct Config {
   // NAME_MISMATCH needs this many differing characters: OCR of handwriting misreads single characters, so one
   // different character is not evidence (see docs/prereview.md).
   int name_min_differences = 2;
+  // A read between name_confirmed_min_confidence and name_min_confidence is evidence too when a second read of
+  // the box, allowed only the record's characters, finds none of them (see docs/prereview.md).
+  int name_confirmed_min_confidence = 45;
 
   // DUPLICATE_FILE (the worker): page 1's fingerprint is image::LineProfileHash of the number's line in
   // number_box, and another member's version whose fingerprint is within duplicate_max_distance bits is the

@@ -125,6 +125,7 @@ nlohmann::json ConfigJson(const Config& c) {
           {"name_dpi", c.name_dpi},
           {"name_min_confidence", c.name_min_confidence},
           {"name_min_differences", c.name_min_differences},
+          {"name_confirmed_min_confidence", c.name_confirmed_min_confidence},
           {"cover_mark_box", BoxJson(c.cover_mark_box)},
           {"duplicate_max_distance", c.duplicate_max_distance},
           {"memory_bytes", c.memory_bytes},

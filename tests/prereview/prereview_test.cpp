@@ -72,10 +72,12 @@ TEST(Config, RefusesAnUnknownKeyAndRoundTripsThroughJson) {
   Config c;
   c.min_dpi = 120;
   c.number_box.x = 300;
+  c.name_confirmed_min_confidence = 50;
   config::Section again(ConfigJson(c), "prereview");
   const Config back = Config::From(again);
   EXPECT_EQ(back.min_dpi, 120);
   EXPECT_EQ(back.number_box.x, 300);
+  EXPECT_EQ(back.name_confirmed_min_confidence, 50);
 }
 
 TEST(TooLarge, ReportsTheSizeWithoutOpeningTheFile) {
