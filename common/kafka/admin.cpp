@@ -1,4 +1,6 @@
+#include <chrono>
 #include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -95,9 +97,20 @@ std::vector<PartitionLag> GroupLag(const Config& config, const std::string& grou
       rd_kafka_topic_partition_list_add(list.get(), topic.topic, topic.partitions[p].id);
     }
   }
-  if (const auto err = rd_kafka_committed(rk.get(), list.get(), kAdminTimeoutMs)) {
-    throw Unavailable(
-        fmt::format("cannot read the committed offsets of group {}: {}", group_id, rd_kafka_err2str(err)));
+  // A broker that has just started answers that it is not (yet) the group's coordinator until its offsets topic
+  // is ready: that is asked again, within the same bound.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kAdminTimeoutMs);
+  for (;;) {
+    const auto err = rd_kafka_committed(rk.get(), list.get(), kAdminTimeoutMs);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
+    const bool coordinator_not_ready = err == RD_KAFKA_RESP_ERR_NOT_COORDINATOR ||
+                                       err == RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE ||
+                                       err == RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS;
+    if (!coordinator_not_ready || std::chrono::steady_clock::now() >= deadline) {
+      throw Unavailable(
+          fmt::format("cannot read the committed offsets of group {}: {}", group_id, rd_kafka_err2str(err)));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   std::vector<PartitionLag> out;
   for (int i = 0; i < list->cnt; ++i) {
