@@ -8,10 +8,12 @@
 #include <utility>
 #include <variant>
 
+#include "common/base/utf8.hpp"
 #include "common/image/image.hpp"
 #include "common/ocr/ocr.hpp"
 #include "common/pdf/context.hpp"
 #include "common/pdf/document.hpp"
+#include "common/prereview/glyph.hpp"
 #include "common/prereview/number.hpp"
 
 namespace archive::prereview {
@@ -45,23 +47,21 @@ image::Image CropBox(const image::Image& page, const Box& b, double width, doubl
   return image::Crop(page, b.x / width, b.y / height, (b.x + b.width) / width, (b.y + b.height) / height);
 }
 
-std::u32string Decode(std::string_view utf8) {
+std::u32string Decode(std::string_view text) {
   std::u32string out;
-  for (std::size_t i = 0; i < utf8.size();) {
-    const auto c = static_cast<unsigned char>(utf8[i]);
-    const int n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-    char32_t cp = n == 1 ? c : c & (0x3f >> (n - 1));
-    for (int k = 1; k < n && i + k < utf8.size(); ++k) cp = (cp << 6) | (utf8[i + k] & 0x3f);
-    out += cp;
-    i += n;
-  }
+  for (std::size_t i = 0; i < text.size();) out += utf8::Next(text, i).value_or(U'\uFFFD');
+  return out;
+}
+
+std::string Encode(char32_t c) {
+  std::string out;
+  utf8::Append(out, c);
   return out;
 }
 
 // The characters to change, add or remove to make one into the other (Levenshtein): a stray stroke read as an
 // extra character in front of a name ("了丁辰" for 丁辰) is one difference, not one per shifted character.
-int CharacterDifferences(std::string_view a, std::string_view b) {
-  const std::u32string x = Decode(a), y = Decode(b);
+int CharacterDifferences(std::u32string_view x, std::u32string_view y) {
   std::vector<int> row(y.size() + 1);
   for (std::size_t j = 0; j <= y.size(); ++j) row[j] = static_cast<int>(j);
   for (std::size_t i = 1; i <= x.size(); ++i) {
@@ -77,8 +77,7 @@ int CharacterDifferences(std::string_view a, std::string_view b) {
 }
 
 // How many characters the two have in common, in order (the longest common subsequence).
-int CommonCharacters(std::string_view a, std::string_view b) {
-  const std::u32string x = Decode(a), y = Decode(b);
+int CommonCharacters(std::u32string_view x, std::u32string_view y) {
   std::vector<int> row(y.size() + 1, 0);
   for (std::size_t i = 1; i <= x.size(); ++i) {
     int diagonal = 0;
@@ -174,8 +173,10 @@ constexpr double kEmptyMark = 0.005;
 // Below this share of ink a crop holds nothing to OCR.
 constexpr double kMinInkToRead = 0.0005;
 
-double Round(double v, double unit) {
-  return std::round(v / unit) * unit;
+// v to `decimals` places, as the nearest double to the decimal (0.82, not 82 * 0.01 = 0.8200000000000001).
+double Round(double v, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  return std::round(v * scale) / scale + 0.0;  // + 0.0: -0 becomes 0
 }
 
 std::string Megabytes(double bytes) {
@@ -230,6 +231,7 @@ struct Checker::State {
   Config config;
   pdf::Context context;
   ocr::Reader reader;
+  GlyphFonts glyphs;
 
   State(Config c, const std::string& tessdata)
       : config(std::move(c)),
@@ -237,7 +239,8 @@ struct Checker::State {
                                     .store_bytes = static_cast<std::size_t>(config.memory_bytes / 8),
                                     .max_render_pixels = config.max_image_pixels,
                                     .max_image_pixels = config.max_image_pixels}),
-        reader(tessdata) {}
+        reader(tessdata),
+        glyphs(config.glyph_fonts) {}
 };
 
 Checker::Checker(Config config, const std::string& tessdata)
@@ -250,8 +253,9 @@ namespace {
 // One document's checks. Stops at the first integrity failure: nothing after it is worth the time.
 class Run {
  public:
-  Run(const Config& config, pdf::Context& context, ocr::Reader& reader, const Expectations& expected)
-      : config_(config), context_(context), reader_(reader), expected_(expected) {}
+  Run(const Config& config, pdf::Context& context, ocr::Reader& reader, GlyphFonts& glyphs,
+      const Expectations& expected)
+      : config_(config), context_(context), reader_(reader), glyphs_(glyphs), expected_(expected) {}
 
   Report Go(std::string_view bytes) {
     if (static_cast<long>(bytes.size()) > config_.max_bytes) return TooLarge(bytes.size(), config_.max_bytes);
@@ -338,7 +342,7 @@ class Run {
       report_.Add(Code::kLowResolution, page,
                   fmt::format("第{}页的扫描分辨率约为{:.0f}dpi，低于{:.0f}dpi，字迹可能看不清，请调高分辨率重新扫描。",
                               page, *m.dpi, config_.min_dpi),
-                  {{"dpi", Round(*m.dpi, 0.1)}, {"min_dpi", config_.min_dpi}});
+                  {{"dpi", Round(*m.dpi, 1)}, {"min_dpi", config_.min_dpi}});
     }
     if (blank) {
       report_
@@ -349,7 +353,7 @@ class Run {
       if (blurry) {
         report_
             .Add(Code::kBlurryPage, page, fmt::format("第{}页扫描模糊，字迹看不清，请重新扫描。", page),
-                 {{"sharpness", Round(m.sharpness, 0.01)}, {"min_sharpness", config_.blurry_max_sharpness}})
+                 {{"sharpness", Round(m.sharpness, 2)}, {"min_sharpness", config_.blurry_max_sharpness}})
             .evidence = Evidence{fmt::format("page{}.png", page), image::EncodePng(gray)};
       }
       if (index > 0) Orientation(m, gray);
@@ -529,6 +533,65 @@ class Run {
     return std::nullopt;
   }
 
+  // Where a name read as long as the record's differs from it, whether the ink there is another character than
+  // the record's, judged on glyphs (prereview/glyph.hpp) in every glyph font. A misread of the record's character
+  // still looks like it, so it is another character when
+  // - it looks like the read character (glyph_min_correlation) and not like the record's (glyph_min_margin
+  //   less): the read is right;
+  // - or it looks nothing like the record's (below glyph_max_absent) while the record's characters that were
+  //   read look like their ink (glyph_min_correlation): the read is wrong there too, but the cells and the hand
+  //   are ones the fonts can be compared with.
+  // Not judged: a read of another length, a line that does not split into as many characters, a read 一 (also
+  // what a ruled line reads as), a character a font lacks, and a page 1 under min_dpi (a character of 20 pixels).
+  struct CharacterOff {
+    std::size_t position = 0;
+    bool read_is_written = false;  // the first case: the read character is what is written
+    std::vector<double> read;      // the correlation of the ink with the read character, per font
+    std::vector<double> record;    // ... with the record's
+  };
+  std::optional<CharacterOff> DifferentCharacter(const image::Image& crop, const std::u32string& read,
+                                                 const std::u32string& record) {
+    if (glyphs_.size() == 0 || read.size() != record.size() || page1_low_resolution_) return std::nullopt;
+    const int ink_below = image::OtsuThreshold(crop);
+    const std::vector<CellBox> cells = CharacterCells(crop, read.size(), ink_below);
+    if (cells.size() != read.size()) return std::nullopt;
+    // The ink of each place against a character's glyph in each font; nullopt where a font lacks it.
+    const auto scores = [&](std::size_t place, char32_t c) -> std::optional<std::vector<double>> {
+      const GlyphShape written = ShapeIn(crop, cells[place], ink_below);
+      std::vector<double> out;
+      for (const GlyphShape& glyph : glyphs_.Shapes(c)) {
+        if (glyph.empty()) return std::nullopt;
+        out.push_back(Correlation(written, glyph));
+      }
+      return out;
+    };
+    std::optional<double> agreeing;  // the weakest score of a record's character that was read
+    for (std::size_t i = 0; i < read.size(); ++i) {
+      if (read[i] != record[i]) continue;
+      const auto s = scores(i, record[i]);
+      agreeing = s ? std::min(agreeing.value_or(1.0), *std::min_element(s->begin(), s->end())) : -1.0;
+    }
+    const auto all = [](const std::vector<double>& v, auto predicate) {
+      return std::all_of(v.begin(), v.end(), predicate);
+    };
+    for (std::size_t i = 0; i < read.size(); ++i) {
+      if (read[i] == record[i] || read[i] == U'一') continue;
+      const auto as_read = scores(i, read[i]), as_record = scores(i, record[i]);
+      if (!as_read || !as_record) continue;
+      CharacterOff off{.position = i};
+      for (std::size_t font = 0; font < as_read->size(); ++font) {
+        off.read.push_back(Round((*as_read)[font], 2));
+        off.record.push_back(Round((*as_record)[font], 2));
+        off.read_is_written = (font == 0 || off.read_is_written) && (*as_read)[font] >= config_.glyph_min_correlation &&
+                              (*as_read)[font] - (*as_record)[font] >= config_.glyph_min_margin;
+      }
+      const bool record_absent = agreeing && *agreeing >= config_.glyph_min_correlation &&
+                                 all(*as_record, [&](double s) { return s < config_.glyph_max_absent; });
+      if (off.read_is_written || record_absent) return off;
+    }
+    return std::nullopt;
+  }
+
   bool Name(pdf::Document& document) {
     auto rendered = document.Render(
         0, {.dpi = config_.name_dpi, .color = pdf::ColorMode::kGray, .region = Page1Region(config_.name_box)});
@@ -539,16 +602,44 @@ class Run {
         {crop.pixels.data(), crop.width, crop.height, crop.width, static_cast<int>(config_.name_dpi)});
     report_.name_read = text.text;
     report_.name_confidence = text.confidence;
-    if (text.text.empty() || text.confidence < config_.name_confirmed_min_confidence) return true;
+    if (text.text.empty()) return true;
+    const std::u32string read = Decode(text.text), record = Decode(expected_.name);
     // A name is written in Chinese characters; anything else in the read is the OCR guessing.
     int written = 0;
-    for (const char32_t c : Decode(text.text)) {
+    for (const char32_t c : read) {
       if (c < 0x3400 || c > 0x9fff) return true;
       // 一 is also what a ruled line of the form reads as (a phone photo's table edge read "一一").
       written += c != U'一' ? 1 : 0;
     }
-    const int differences = CharacterDifferences(text.text, expected_.name);
-    if (differences < config_.name_min_differences) return true;
+    const int differences = CharacterDifferences(read, record);
+    if (differences == 0) return true;
+    const auto name_mismatch = [&](std::string detail, nlohmann::json values) {
+      values.update({{"read", text.text},
+                     {"expected", expected_.name},
+                     {"differences", differences},
+                     {"confidence", text.confidence}});
+      report_
+          .Add(Code::kNameMismatch, 1,
+               fmt::format("第1页上的姓名识别为“{}”，与系统中的姓名“{}”不一致{}，请核对是否传错了档案或姓名录入有误。",
+                           text.text, expected_.name, detail),
+               std::move(values))
+          .evidence = Evidence{"page1-name.png", image::EncodePng(crop)};
+    };
+    // A character the free read differs in is judged on its ink first: misread or written differently.
+    if (const auto off = DifferentCharacter(crop, read, record)) {
+      const std::string at = Encode(record[off->position]);
+      name_mismatch(off->read_is_written ? fmt::format("（第{}个字是“{}”，不是“{}”）", off->position + 1,
+                                                       Encode(read[off->position]), at)
+                                         : fmt::format("（第{}个字不是“{}”）", off->position + 1, at),
+                    {{"character",
+                      {{"position", off->position + 1},
+                       {"read_is_written", off->read_is_written},
+                       {"read_correlation", off->read},
+                       {"record_correlation", off->record}}}});
+      return true;
+    }
+    if (text.confidence < config_.name_confirmed_min_confidence || differences < config_.name_min_differences)
+      return true;
     // The free read alone is not evidence: handwriting is misread at any confidence ("引悦倍" for 马悦悦 at 74),
     // and read with low confidence whether it is the record's name or not. The box is read again, allowed only
     // the record's characters: the recognizer places one only where the image supports it, so a misread of the
@@ -556,22 +647,13 @@ class Run {
     // needs name_min_differences of the record's characters lost, and below name_min_confidence all of them.
     const ocr::Text among = reader_.ChineseLineAmong(
         {crop.pixels.data(), crop.width, crop.height, crop.width, static_cast<int>(config_.name_dpi)}, expected_.name);
-    const int lost = static_cast<int>(Decode(expected_.name).size()) - CommonCharacters(among.text, expected_.name);
+    const int lost = static_cast<int>(record.size()) - CommonCharacters(Decode(among.text), record);
     const bool confident = text.confidence >= config_.name_min_confidence;
-    if (lost < (confident ? config_.name_min_differences : static_cast<int>(Decode(expected_.name).size())) ||
+    if (lost < (confident ? config_.name_min_differences : static_cast<int>(record.size())) ||
         (!confident && written < 2)) {
       return true;
     }
-    report_
-        .Add(Code::kNameMismatch, 1,
-             fmt::format("第1页上的姓名识别为“{}”，与系统中的姓名“{}”不一致，请核对是否传错了档案或姓名录入有误。",
-                         text.text, expected_.name),
-             {{"read", text.text},
-              {"expected", expected_.name},
-              {"differences", differences},
-              {"confidence", text.confidence},
-              {"read_among_record", among.text}})
-        .evidence = Evidence{"page1-name.png", image::EncodePng(crop)};
+    name_mismatch("", {{"read_among_record", among.text}});
     return true;
   }
 
@@ -600,6 +682,7 @@ class Run {
   const Config& config_;
   pdf::Context& context_;
   ocr::Reader& reader_;
+  GlyphFonts& glyphs_;
   const Expectations& expected_;
   Report report_;
   bool page1_blurry_ = false;
@@ -621,7 +704,7 @@ Report TooLarge(std::size_t size, long max_bytes) {
 }
 
 Report Checker::Check(std::string_view bytes, const Expectations& expected) {
-  return Run(state_->config, state_->context, state_->reader, expected).Go(bytes);
+  return Run(state_->config, state_->context, state_->reader, state_->glyphs, expected).Go(bytes);
 }
 
 }  // namespace archive::prereview

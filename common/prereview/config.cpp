@@ -1,5 +1,7 @@
 #include "common/prereview/config.hpp"
 
+#include <fstream>
+
 namespace archive::prereview {
 namespace {
 
@@ -46,6 +48,10 @@ Config Config::From(config::Section& section) {
   section.Read("name_dpi", c.name_dpi);
   section.Read("name_min_confidence", c.name_min_confidence);
   section.Read("name_confirmed_min_confidence", c.name_confirmed_min_confidence);
+  section.Read("glyph_fonts", c.glyph_fonts);
+  section.Read("glyph_min_correlation", c.glyph_min_correlation);
+  section.Read("glyph_min_margin", c.glyph_min_margin);
+  section.Read("glyph_max_absent", c.glyph_max_absent);
   section.Read("memory_bytes", c.memory_bytes);
   section.Read("max_image_pixels", c.max_image_pixels);
   section.Read("timeout_ms", c.timeout);
@@ -66,6 +72,17 @@ Config Config::From(config::Section& section) {
   }
   if (c.name_confirmed_min_confidence > c.name_min_confidence) {
     throw config::Error(section.path() + ".name_confirmed_min_confidence must be at most name_min_confidence");
+  }
+  for (const std::string& font : c.glyph_fonts) {
+    if (!std::ifstream(font.substr(0, font.rfind('#'))).good()) {
+      throw config::Error(section.path() + ".glyph_fonts: cannot read " + font +
+                          " (Debian's fonts-noto-cjk has the default ones; [] turns the one-character rule off)");
+    }
+  }
+  if (c.glyph_min_correlation > 1 || c.glyph_min_margin < 0 || c.glyph_max_absent >= c.glyph_min_correlation) {
+    throw config::Error(section.path() +
+                        ": glyph_min_correlation must be at most 1, glyph_min_margin at least 0 and glyph_max_absent "
+                        "below glyph_min_correlation");
   }
   if (c.approval_page < 0) throw config::Error(section.path() + ".approval_page must be 0 (the last page) or a page");
   return c;

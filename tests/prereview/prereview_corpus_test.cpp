@@ -116,6 +116,42 @@ TEST(PrereviewNames, FindsTheNameOfAnotherPersonReadWithLowConfidence) {
   }
 }
 
+TEST(PrereviewNames, FindsANameOneCharacterOffByTheInkOfThatCharacter) {
+  // Given forms whose name differs from the record's in one character (formgen's one_character_off): one read
+  // right (石婷宇 for the record's 石婷铭), two with that character misread too (何晨煜 read 何晨等, 谭宇 read 谭莉)
+  ::setenv("OMP_THREAD_LIMIT", "1", 1);
+  pdf::Context context;
+  auto generator = std::get<formgen::Generator>(formgen::Generator::Create(context, formgen::FontFiles{}));
+  Checker checker{Config{}};
+  Config no_glyphs;
+  no_glyphs.glyph_fonts.clear();
+  Checker without_glyphs{no_glyphs};
+  struct Expected {
+    int n;
+    std::uint64_t seed;
+    int position;
+    bool read_is_written;
+  };
+  for (const Expected& e :
+       {Expected{0, 5, 3, true}, Expected{0, 20261127, 3, false}, Expected{2, 20261127, 2, false}}) {
+    auto form = std::get<formgen::GeneratedForm>(generator.Generate(formgen::Case::kNameMismatch, e.n, e.seed, 200));
+    ASSERT_EQ(form.label["variant"], "one_character_off") << form.label.dump();
+    // When they are checked against the record
+    const Report report = checker.Check(form.bytes, score::ExpectationsOf(form.label));
+    // Then NAME_MISMATCH names the character that differs, with the glyph scores behind it
+    const Finding* f = nullptr;
+    for (const auto& finding : report.findings) f = finding.code == Code::kNameMismatch ? &finding : f;
+    ASSERT_NE(f, nullptr) << form.label.dump() << " " << ToJson(report).dump();
+    const nlohmann::json& character = f->values["character"];
+    EXPECT_EQ(character["position"], e.position) << f->values.dump();
+    EXPECT_EQ(character["read_is_written"], e.read_is_written) << f->values.dump();
+    EXPECT_EQ(character["record_correlation"].size(), 2u);
+    EXPECT_NE(f->message.find("第" + std::to_string(e.position) + "个字"), std::string::npos) << f->message;
+    // and without the glyph fonts the one character is not evidence
+    EXPECT_FALSE(without_glyphs.Check(form.bytes, score::ExpectationsOf(form.label)).Has(Code::kNameMismatch));
+  }
+}
+
 TEST(PrereviewNumbers, TakesNoSingleMisreadDigitForAMismatch) {
   // Given two forms whose number's first confident read has one digit wrong (seed 2026 seal_missing-6: a 5 read
   // as 9 at confidence 95; seed 7 rotated_page-7: a 2 read as 7 at 81)

@@ -12,31 +12,35 @@
 #include "common/prereview/checker.hpp"
 #include "tools/bench/prereview_score.hpp"
 
-// prereview-accuracy --corpus DIR [--dump]
+// prereview-accuracy --corpus DIR [--config FILE] [--dump]
 // Runs the pre-review checks (in this process, one thread) over a formgen corpus and prints each check's
-// precision and recall against labels.jsonl. --dump also prints every report as a JSON line.
+// precision and recall against labels.jsonl, with the thresholds of FILE's "prereview" section (default:
+// ARCHIVE_CONFIG, or none: the defaults). --dump also prints every report as a JSON line.
 int main(int argc, char** argv) {
   using namespace archive::prereview;
   std::string corpus;
+  std::string config_file;
   bool dump = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--corpus" && i + 1 < argc) {
       corpus = argv[++i];
+    } else if (a == "--config" && i + 1 < argc) {
+      config_file = argv[++i];
     } else if (a == "--dump") {
       dump = true;
     } else {
-      std::cerr << "usage: prereview-accuracy --corpus DIR [--dump]\n";
+      std::cerr << "usage: prereview-accuracy --corpus DIR [--config FILE] [--dump]\n";
       return 2;
     }
   }
   if (corpus.empty()) {
-    std::cerr << "usage: prereview-accuracy --corpus DIR [--dump]\n";
+    std::cerr << "usage: prereview-accuracy --corpus DIR [--config FILE] [--dump]\n";
     return 2;
   }
   ::setenv("OMP_THREAD_LIMIT", "1", 1);
-  archive::config::Section none(nlohmann::json::object(), "prereview");
-  Checker checker(Config::From(none));
+  archive::config::Section settings = archive::config::Load(config_file).Child("prereview");
+  Checker checker(Config::From(settings));
   std::ifstream labels(std::filesystem::path(corpus) / "labels.jsonl");
   if (!labels) {
     std::cerr << "prereview-accuracy: no labels.jsonl in " << corpus << " (make one with formgen --out DIR)\n";
@@ -59,6 +63,7 @@ int main(int argc, char** argv) {
   }
   for (const auto& p : tally.problems) std::cout << p << "\n";
   score::Print(tally, std::cout);
-  fmt::print("command: prereview-accuracy --corpus {}\n", corpus);
+  fmt::print("command: prereview-accuracy --corpus {}{}\n", corpus,
+             config_file.empty() ? "" : " --config " + config_file);
   return 0;
 }
