@@ -76,6 +76,11 @@ int CharacterDifferences(std::u32string_view x, std::u32string_view y) {
   return row[y.size()];
 }
 
+// A character of a Chinese name (the CJK unified ideographs and their extension A).
+bool Chinese(char32_t c) {
+  return c >= 0x3400 && c <= 0x9fff;
+}
+
 // How many characters the two have in common, in order (the longest common subsequence).
 int CommonCharacters(std::u32string_view x, std::u32string_view y) {
   std::vector<int> row(y.size() + 1, 0);
@@ -533,63 +538,84 @@ class Run {
     return std::nullopt;
   }
 
-  // Where a name read as long as the record's differs from it, whether the ink there is another character than
-  // the record's, judged on glyphs (prereview/glyph.hpp) in every glyph font. A misread of the record's character
-  // still looks like it, so it is another character when
-  // - it looks like the read character (glyph_min_correlation) and not like the record's (glyph_min_margin
-  //   less): the read is right;
-  // - or it looks nothing like the record's (below glyph_max_absent) while the record's characters that were
-  //   read look like their ink (glyph_min_correlation): the read is wrong there too, but the cells and the hand
-  //   are ones the fonts can be compared with.
-  // Not judged: a read of another length, a line that does not split into as many characters, a read 一 (also
-  // what a ruled line reads as), a character a font lacks, and a page 1 under min_dpi (a character of 20 pixels).
+  // Whether the name written differs from the record's in a character, judged on the ink of each character
+  // against glyphs (prereview/glyph.hpp) in every glyph font, the line cut into as many characters as the
+  // record's name has. A misread of the record's character still looks like it, so a character is another one
+  // - where a read as long as the record's differs, when the ink looks like the read character
+  //   (glyph_min_correlation) and not like the record's (glyph_min_margin less): the read is right there;
+  // - or, whatever was read (a misread, nothing), when the ink looks nothing like the record's character (below
+  //   glyph_max_absent), the read does not have that character, and every other character looks like the
+  //   record's (glyph_min_correlation), which shows that the cells and the hand are ones the fonts can be
+  //   compared with.
+  // Not judged: a line that does not split into as many characters, a record's character a font lacks, a record
+  // that is not all Chinese characters, 一 (a single stroke, as is a ruled line or a dash), and a page 1 under
+  // min_dpi (a character of 20 pixels).
   struct CharacterOff {
     std::size_t position = 0;
     bool read_is_written = false;  // the first case: the read character is what is written
-    std::vector<double> read;      // the correlation of the ink with the read character, per font
+    std::vector<double> read;      // the correlation of the ink with the read character, per font (first case)
     std::vector<double> record;    // ... with the record's
   };
   std::optional<CharacterOff> DifferentCharacter(const image::Image& crop, const std::u32string& read,
                                                  const std::u32string& record) {
-    if (glyphs_.size() == 0 || read.size() != record.size() || page1_low_resolution_) return std::nullopt;
+    if (glyphs_.size() == 0 || record.empty() || page1_low_resolution_ ||
+        !std::all_of(record.begin(), record.end(), Chinese)) {
+      return std::nullopt;
+    }
     const int ink_below = image::OtsuThreshold(crop);
-    const std::vector<CellBox> cells = CharacterCells(crop, read.size(), ink_below);
-    if (cells.size() != read.size()) return std::nullopt;
-    // The ink of each place against a character's glyph in each font; nullopt where a font lacks it.
-    const auto scores = [&](std::size_t place, char32_t c) -> std::optional<std::vector<double>> {
+    const std::vector<CellBox> cells = CharacterCells(crop, record.size(), ink_below);
+    if (cells.size() != record.size()) return std::nullopt;
+    // The ink of each place against a character's glyph in each font; empty where a font lacks it.
+    const auto scores = [&](std::size_t place, char32_t c) {
       const GlyphShape written = ShapeIn(crop, cells[place], ink_below);
       std::vector<double> out;
       for (const GlyphShape& glyph : glyphs_.Shapes(c)) {
-        if (glyph.empty()) return std::nullopt;
+        if (glyph.empty()) return std::vector<double>{};
         out.push_back(Correlation(written, glyph));
       }
       return out;
     };
-    std::optional<double> agreeing;  // the weakest score of a record's character that was read
-    for (std::size_t i = 0; i < read.size(); ++i) {
-      if (read[i] != record[i]) continue;
-      const auto s = scores(i, record[i]);
-      agreeing = s ? std::min(agreeing.value_or(1.0), *std::min_element(s->begin(), s->end())) : -1.0;
-    }
-    const auto all = [](const std::vector<double>& v, auto predicate) {
-      return std::all_of(v.begin(), v.end(), predicate);
+    const auto rounded = [](std::vector<double> v) {
+      for (double& s : v) s = Round(s, 2);
+      return v;
     };
-    for (std::size_t i = 0; i < read.size(); ++i) {
-      if (read[i] == record[i] || read[i] == U'一') continue;
-      const auto as_read = scores(i, read[i]), as_record = scores(i, record[i]);
-      if (!as_read || !as_record) continue;
-      CharacterOff off{.position = i};
-      for (std::size_t font = 0; font < as_read->size(); ++font) {
-        off.read.push_back(Round((*as_read)[font], 2));
-        off.record.push_back(Round((*as_record)[font], 2));
-        off.read_is_written = (font == 0 || off.read_is_written) && (*as_read)[font] >= config_.glyph_min_correlation &&
-                              (*as_read)[font] - (*as_record)[font] >= config_.glyph_min_margin;
-      }
-      const bool record_absent = agreeing && *agreeing >= config_.glyph_min_correlation &&
-                                 all(*as_record, [&](double s) { return s < config_.glyph_max_absent; });
-      if (off.read_is_written || record_absent) return off;
+    std::vector<std::vector<double>> as_record;
+    for (std::size_t i = 0; i < record.size(); ++i) {
+      as_record.push_back(scores(i, record[i]));
+      if (as_record.back().empty()) return std::nullopt;
     }
-    return std::nullopt;
+    if (read.size() == record.size()) {
+      for (std::size_t i = 0; i < read.size(); ++i) {
+        if (read[i] == record[i] || read[i] == U'一' || !Chinese(read[i])) continue;
+        const std::vector<double> as_read = scores(i, read[i]);
+        bool written = !as_read.empty();
+        for (std::size_t font = 0; font < as_read.size(); ++font) {
+          written = written && as_read[font] >= config_.glyph_min_correlation &&
+                    as_read[font] - as_record[i][font] >= config_.glyph_min_margin;
+        }
+        if (written) return CharacterOff{i, true, rounded(as_read), rounded(as_record[i])};
+      }
+    }
+    // A character the read has (at its place, or anywhere in a read of another length) is not taken for absent,
+    // and 一 (a single stroke, like any dash or line) is no evidence either way.
+    const auto read_has = [&](std::size_t i) {
+      return read.size() == record.size() ? read[i] == record[i] : read.find(record[i]) != std::u32string::npos;
+    };
+    std::optional<std::size_t> absent;
+    bool present = false;
+    for (std::size_t i = 0; i < record.size(); ++i) {
+      if (record[i] == U'一') continue;
+      const auto [low, high] = std::minmax_element(as_record[i].begin(), as_record[i].end());
+      if (*high < config_.glyph_max_absent && !absent && !read_has(i)) {
+        absent = i;
+      } else if (*low < config_.glyph_min_correlation) {
+        return std::nullopt;  // neither there nor clearly absent, or a second character absent
+      } else {
+        present = true;
+      }
+    }
+    if (!absent || !present) return std::nullopt;
+    return CharacterOff{*absent, false, {}, rounded(as_record[*absent])};
   }
 
   bool Name(pdf::Document& document) {
@@ -602,17 +628,9 @@ class Run {
         {crop.pixels.data(), crop.width, crop.height, crop.width, static_cast<int>(config_.name_dpi)});
     report_.name_read = text.text;
     report_.name_confidence = text.confidence;
-    if (text.text.empty()) return true;
     const std::u32string read = Decode(text.text), record = Decode(expected_.name);
-    // A name is written in Chinese characters; anything else in the read is the OCR guessing.
-    int written = 0;
-    for (const char32_t c : read) {
-      if (c < 0x3400 || c > 0x9fff) return true;
-      // 一 is also what a ruled line of the form reads as (a phone photo's table edge read "一一").
-      written += c != U'一' ? 1 : 0;
-    }
+    if (read == record) return true;
     const int differences = CharacterDifferences(read, record);
-    if (differences == 0) return true;
     const auto name_mismatch = [&](std::string detail, nlohmann::json values) {
       values.update({{"read", text.text},
                      {"expected", expected_.name},
@@ -620,12 +638,12 @@ class Run {
                      {"confidence", text.confidence}});
       report_
           .Add(Code::kNameMismatch, 1,
-               fmt::format("第1页上的姓名识别为“{}”，与系统中的姓名“{}”不一致{}，请核对是否传错了档案或姓名录入有误。",
-                           text.text, expected_.name, detail),
+               fmt::format("第1页上的姓名{}与系统中的姓名“{}”不一致{}，请核对是否传错了档案或姓名录入有误。",
+                           text.text.empty() ? "" : fmt::format("识别为“{}”，", text.text), expected_.name, detail),
                std::move(values))
           .evidence = Evidence{"page1-name.png", image::EncodePng(crop)};
     };
-    // A character the free read differs in is judged on its ink first: misread or written differently.
+    // The ink of the characters first, whatever was read: the recognizer misreads handwriting at any confidence.
     if (const auto off = DifferentCharacter(crop, read, record)) {
       const std::string at = Encode(record[off->position]);
       name_mismatch(off->read_is_written ? fmt::format("（第{}个字是“{}”，不是“{}”）", off->position + 1,
@@ -638,8 +656,17 @@ class Run {
                        {"record_correlation", off->record}}}});
       return true;
     }
-    if (text.confidence < config_.name_confirmed_min_confidence || differences < config_.name_min_differences)
+    if (text.text.empty() || text.confidence < config_.name_confirmed_min_confidence ||
+        differences < config_.name_min_differences) {
       return true;
+    }
+    // A name is written in Chinese characters; anything else in the read is the OCR guessing.
+    int written = 0;
+    for (const char32_t c : read) {
+      if (!Chinese(c)) return true;
+      // 一 is also what a ruled line of the form reads as (a phone photo's table edge read "一一").
+      written += c != U'一' ? 1 : 0;
+    }
     // The free read alone is not evidence: handwriting is misread at any confidence ("引悦倍" for 马悦悦 at 74),
     // and read with low confidence whether it is the record's name or not. The box is read again, allowed only
     // the record's characters: the recognizer places one only where the image supports it, so a misread of the
