@@ -5,7 +5,7 @@
 //    (OMP_THREAD_LIMIT=1 for both, so neither oversubscribes the shared cores);
 //  - which planted defects each catches on a formgen corpus (labels.jsonl).
 //
-//   prereview-bench --corpus DIR [--docs N]
+//   prereview-bench --corpus DIR [--docs N] [--config FILE]
 // DIR is a formgen corpus (formgen --out DIR --dpi 200); the timing uses its clean, noisy and skewed forms (the
 // typical 8-page 200 dpi scan), the defect table every form.
 #include <sys/wait.h>
@@ -25,6 +25,7 @@
 
 #include <fmt/format.h>
 
+#include "common/config/config.hpp"
 #include "common/prereview/sandboxed.hpp"
 #include "tools/bench/prereview_score.hpp"
 
@@ -90,21 +91,28 @@ Naive RunNaive(const Doc& doc, const std::filesystem::path& scratch) {
 int Main(int argc, char** argv) {
   std::string corpus;
   std::size_t docs = 30;
+  std::string config_file;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--corpus" && i + 1 < argc) {
       corpus = argv[++i];
     } else if (a == "--docs" && i + 1 < argc) {
       docs = std::stoul(argv[++i]);
+    } else if (a == "--config" && i + 1 < argc) {
+      config_file = argv[++i];
     } else {
-      std::cerr << "usage: prereview-bench --corpus DIR [--docs N]\n";
+      std::cerr << "usage: prereview-bench --corpus DIR [--docs N] [--config FILE]\n";
       return 2;
     }
   }
   if (corpus.empty()) {
-    std::cerr << "usage: prereview-bench --corpus DIR [--docs N]\n";
+    std::cerr << "usage: prereview-bench --corpus DIR [--docs N] [--config FILE]\n";
     return 2;
   }
+  // The thresholds of FILE's "prereview" section (default: ARCHIVE_CONFIG, or none: the defaults), to compare a
+  // setting with the defaults side by side.
+  archive::config::Section settings = archive::config::Load(config_file).Child("prereview");
+  const Config configured = Config::From(settings);
   ::setenv("OMP_THREAD_LIMIT", "1", 1);
   std::vector<Doc> all;
   {
@@ -135,7 +143,7 @@ int Main(int argc, char** argv) {
   // Ours, one child: per-document wall.
   std::vector<double> ours;
   {
-    Config one;
+    Config one = configured;
     one.children = 1;
     SandboxedChecker checker(program, one);
     checker.Check(typical[0]->bytes, score::ExpectationsOf(typical[0]->label));  // warm the child
@@ -149,7 +157,7 @@ int Main(int argc, char** argv) {
   // change), next to the wall time above.
   std::vector<double> cpu;
   {
-    Checker in_process{Config{}};
+    Checker in_process{configured};
     const auto thread_cpu = [] {
       timespec t{};
       ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
@@ -164,7 +172,7 @@ int Main(int argc, char** argv) {
   // Ours, two children and two threads: throughput.
   double throughput = 0;
   {
-    Config two;
+    Config two = configured;
     two.children = 2;
     SandboxedChecker checker(program, two);
     std::vector<std::thread> warm;
@@ -213,8 +221,7 @@ int Main(int argc, char** argv) {
   // Which planted defects each catches: one form per case.
   fmt::print("{:<16} {:<44} {:<10} {:<10}\n", "case", "planted", "ours", "naive");
   std::set<std::string> seen;
-  Config defaults;
-  SandboxedChecker checker(program, defaults);
+  SandboxedChecker checker(program, configured);
   int ours_caught = 0, naive_caught = 0, planted_cases = 0, ours_false = 0, naive_false = 0;
   for (const auto& d : all) {
     const std::string c = d.label["case"];
