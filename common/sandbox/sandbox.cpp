@@ -178,6 +178,20 @@ void SetLimit(int resource, rlim_t soft, rlim_t hard) {
 
 }  // namespace
 
+std::string_view FailureName(Failure failure) {
+  switch (failure) {
+    case Failure::kCrashed:
+      return "crash";
+    case Failure::kTimedOut:
+      return "timeout";
+    case Failure::kMemoryLimit:
+      return "memory";
+    case Failure::kProtocol:
+      return "protocol";
+  }
+  std::abort();
+}
+
 Pool::Pool(std::string program, std::vector<std::string> args, Limits limits, int size)
     : program_(std::move(program)),
       args_(std::move(args)),
