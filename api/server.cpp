@@ -27,6 +27,7 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
+using Ticks = std::chrono::steady_clock::time_point;
 
 namespace {
 
@@ -66,6 +67,13 @@ std::optional<Response> Failure(std::string_view what, const Request& request, F
   }
 }
 
+// Boost 1.74's tcp_stream reports a read its timer cut off as timeout or, at times, as operation_aborted; past the
+// deadline, both are the timeout.
+bool TimedOut(const beast::error_code& ec, Ticks deadline) {
+  return ec == beast::error::timeout ||
+         (ec == net::error::operation_aborted && std::chrono::steady_clock::now() >= deadline);
+}
+
 }  // namespace
 
 ServerConfig ServerConfig::From(config::Section& section) {
@@ -83,8 +91,6 @@ ServerConfig ServerConfig::From(config::Section& section) {
   return c;
 }
 
-using Ticks = std::chrono::steady_clock::time_point;
-
 struct Server::Impl {
   Impl(ServerConfig c, Application& a, std::unique_ptr<metrics::Registry> own, metrics::Registry& m)
       : config(std::move(c)), app(a), own_metrics(std::move(own)), metrics(m), acceptor(io) {}
@@ -98,7 +104,7 @@ struct Server::Impl {
   void Count(const std::string& operation, int status, Ticks started);
   void CountTimeout(std::string_view phase);
   // Waits, without holding a thread, until a response's hold lets it go; false: answer 503 instead.
-  net::awaitable<bool> Release(std::function<void(std::function<void(bool)>)> hold);
+  net::awaitable<bool> Release(Hold hold);
 
   ServerConfig config;
   Application& app;
@@ -131,7 +137,7 @@ net::awaitable<void> Server::Impl::Accept() {
   }
 }
 
-net::awaitable<bool> Server::Impl::Release(std::function<void(std::function<void(bool)>)> hold) {
+net::awaitable<bool> Server::Impl::Release(Hold hold) {
   return net::async_initiate<const net::use_awaitable_t<>&, void(bool)>(
       [this, hold = std::move(hold)](auto handler) {
         // The coroutine's handler may be moved, not copied; the answer may come from any thread.
@@ -170,17 +176,6 @@ void Server::Impl::CountTimeout(std::string_view phase) {
                   {{"phase", std::string(phase)}})
       .Inc();
 }
-
-// Boost 1.74's tcp_stream reports a read its timer cut off as timeout or, at times, as operation_aborted; past the
-// deadline, both are the timeout.
-namespace {
-
-bool TimedOut(const beast::error_code& ec, Ticks deadline) {
-  return ec == beast::error::timeout ||
-         (ec == net::error::operation_aborted && std::chrono::steady_clock::now() >= deadline);
-}
-
-}  // namespace
 
 net::awaitable<bool> Server::Impl::Write(beast::tcp_stream& stream, Response& response, bool keep_alive,
                                          const std::string& operation, Ticks started) {
