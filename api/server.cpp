@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <functional>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <utility>
 
@@ -86,6 +87,7 @@ ServerConfig ServerConfig::From(config::Section& section) {
   section.Read("body_timeout_ms", c.body_timeout);
   section.Read("write_timeout_ms", c.write_timeout);
   section.Read("idle_timeout_ms", c.idle_timeout);
+  section.Read("stop_timeout_ms", c.stop_timeout);
   section.RejectUnknown();
   if (c.threads < 1) throw config::Error(fmt::format("{}.threads must be at least 1", section.path()));
   return c;
@@ -117,11 +119,16 @@ struct Server::Impl {
   std::condition_variable stopped_cv;
   bool stopped = false;
   bool joined = false;
-  // Responses waiting for their hold. Stop() waits for every hold to answer: the answer is posted to io, which
-  // must still exist then.
-  std::mutex held_mutex;
-  std::condition_variable held_cv;
-  int held = 0;
+  // Responses waiting for their hold, shared with each hold's callback, which may outlive the server. A callback
+  // posts its answer to io under the mutex, so only while its response is still listed: Stop() waits for the list
+  // to empty, or drops what is left (the coroutines waiting, with their connections) while io still exists.
+  struct Held {
+    std::mutex mutex;
+    std::condition_variable emptied;
+    std::map<std::uint64_t, std::function<void(bool)>> waiting;  // by a number of its own: resumes the coroutine
+    std::uint64_t next = 0;
+  };
+  std::shared_ptr<Held> held = std::make_shared<Held>();
 };
 
 net::awaitable<void> Server::Impl::Accept() {
@@ -142,16 +149,21 @@ net::awaitable<bool> Server::Impl::Release(Hold hold) {
       [this, hold = std::move(hold)](auto handler) {
         // The coroutine's handler may be moved, not copied; the answer may come from any thread.
         auto waiting = std::make_shared<decltype(handler)>(std::move(handler));
+        const auto executor = net::get_associated_executor(*waiting, io.get_executor());
+        std::uint64_t id = 0;
         {
-          std::lock_guard lock(held_mutex);
-          ++held;
+          std::lock_guard lock(held->mutex);
+          id = held->next++;
+          held->waiting.emplace(
+              id, [waiting, executor](bool ok) { net::post(executor, [waiting, ok] { (std::move(*waiting))(ok); }); });
         }
-        hold([this, waiting](bool ok) {
-          const auto executor = net::get_associated_executor(*waiting, io.get_executor());
-          net::post(executor, [waiting, ok] { (std::move(*waiting))(ok); });
-          std::lock_guard lock(held_mutex);
-          --held;
-          held_cv.notify_all();
+        hold([held = held, id](bool ok) {
+          std::lock_guard lock(held->mutex);
+          const auto found = held->waiting.find(id);
+          if (found == held->waiting.end()) return;  // Stop() gave up on it
+          found->second(ok);
+          held->waiting.erase(found);
+          if (held->waiting.empty()) held->emptied.notify_all();
         });
       },
       net::use_awaitable);
@@ -427,8 +439,18 @@ void Server::Stop() {
   for (auto& t : impl_->threads) {
     if (t.joinable()) t.join();
   }
-  std::unique_lock held_lock(impl_->held_mutex);
-  impl_->held_cv.wait(held_lock, [&] { return impl_->held == 0; });
+  auto& held = *impl_->held;
+  std::unique_lock held_lock(held.mutex);
+  if (!held.emptied.wait_for(held_lock, impl_->config.stop_timeout, [&] { return held.waiting.empty(); })) {
+    Log()->error(
+        "archive-api stopped with {} responses still held after server.stop_timeout_ms={} (their audit rows not "
+        "committed: is the database stuck?); they are dropped unanswered",
+        held.waiting.size(), impl_->config.stop_timeout.count());
+  }
+  // What is left goes now, while io exists, outside the lock (a coroutine's locals close its connection); a
+  // callback that comes later finds nothing.
+  const auto dropped = std::exchange(held.waiting, {});
+  held_lock.unlock();
   impl_->joined = true;
   impl_->stopped_cv.notify_all();
 }
