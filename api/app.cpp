@@ -266,4 +266,16 @@ void Audit(pg::Tx& tx, const Call& call, std::string_view action, std::string_vi
          to_state, reason, call.request.remote_addr, std::nullopt, detail.dump());
 }
 
+AuditRow ReadAuditRow(const Call& call, std::string_view action, std::string_view object_type,
+                      std::string_view object_id, std::optional<std::int64_t> member_id, const nlohmann::json& detail) {
+  return AuditRow{.user_id = call.caller.user_id,
+                  .actor = call.caller.login,
+                  .action = std::string(action),
+                  .object_type = std::string(object_type),
+                  .object_id = std::string(object_id),
+                  .member_id = member_id,
+                  .remote_addr = call.request.remote_addr,
+                  .detail = detail.dump()};
+}
+
 }  // namespace archive::api

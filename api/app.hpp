@@ -139,5 +139,10 @@ void Audit(pg::Tx& tx, const Call& call, std::string_view action, std::string_vi
            std::string_view object_id, std::optional<std::int64_t> member_id,
            std::optional<std::string> from_state = {}, std::optional<std::string> to_state = {},
            std::optional<std::string> reason = {}, const nlohmann::json& detail = nlohmann::json::object());
+// The same row for AuditWriter (a read answered once its row is committed), with the caller's fields (user, login,
+// remote address) from call.
+AuditRow ReadAuditRow(const Call& call, std::string_view action, std::string_view object_type,
+                      std::string_view object_id, std::optional<std::int64_t> member_id,
+                      const nlohmann::json& detail = nlohmann::json::object());
 
 }  // namespace archive::api

@@ -27,6 +27,10 @@ struct Request {
   std::string remote_addr;
 };
 
+// Lets a finished response leave once something else is done (see Response::hold): called with a callback, which
+// it calls exactly once, from any thread, with true to send the response or false to answer 503 instead.
+using Hold = std::function<void(std::function<void(bool send)>)>;
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json; charset=utf-8";
@@ -35,10 +39,9 @@ struct Response {
   std::unique_ptr<std::istream> file;
   std::int64_t file_size = 0;
   std::vector<std::pair<std::string, std::string>> headers;
-  // When set, the response leaves only once this lets it: it is called with a callback, which it calls exactly once,
-  // from any thread, with true to send the response or false to answer 503 instead (e.g. the read's audit row could
-  // not be committed). The server waits for it without holding a thread.
-  std::function<void(std::function<void(bool)>)> hold;
+  // When set, the response leaves only once this lets it (Hold), e.g. false when the read's audit row could not be
+  // committed. The server waits for it without holding a thread.
+  Hold hold;
 };
 
 Response Json(int status, const nlohmann::json& body);

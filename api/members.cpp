@@ -234,18 +234,11 @@ void Api::AddMemberRoutes() {
                  }
                  // The answer leaves once its audit row is committed (in a batch with other reads'). The search
                  // value itself is personal data: the row keeps only its kind, and an ID number masked.
-                 AuditRow audit{.user_id = call.caller.user_id,
-                                .actor = call.caller.login,
-                                .action = "member.search",
-                                .object_type = "member_search",
-                                .object_id = key,
-                                .remote_addr = call.request.remote_addr,
-                                .detail = nlohmann::json{{"by", key},
-                                                         {"results", r.size()},
-                                                         {"value", key == "id_card" ? MaskIdCard(value) : value}}
-                                              .dump()};
+                 AuditRow audit = ReadAuditRow(
+                     call, "member.search", "member_search", key, std::nullopt,
+                     {{"by", key}, {"results", r.size()}, {"value", key == "id_card" ? MaskIdCard(value) : value}});
                  auto response = Json(200, {{"items", items}});
-                 response.hold = [this, audit = std::move(audit)](std::function<void(bool)> done) mutable {
+                 response.hold = [this, audit = std::move(audit)](AuditWriter::Done done) mutable {
                    reads_audit_.Submit(std::move(audit), std::move(done));
                  };
                  return response;

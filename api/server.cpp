@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <functional>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <utility>
 
@@ -27,6 +28,7 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
+using Ticks = std::chrono::steady_clock::time_point;
 
 namespace {
 
@@ -66,6 +68,13 @@ std::optional<Response> Failure(std::string_view what, const Request& request, F
   }
 }
 
+// Boost 1.74's tcp_stream reports a read its timer cut off as timeout or, at times, as operation_aborted; past the
+// deadline, both are the timeout.
+bool TimedOut(const beast::error_code& ec, Ticks deadline) {
+  return ec == beast::error::timeout ||
+         (ec == net::error::operation_aborted && std::chrono::steady_clock::now() >= deadline);
+}
+
 }  // namespace
 
 ServerConfig ServerConfig::From(config::Section& section) {
@@ -78,12 +87,11 @@ ServerConfig ServerConfig::From(config::Section& section) {
   section.Read("body_timeout_ms", c.body_timeout);
   section.Read("write_timeout_ms", c.write_timeout);
   section.Read("idle_timeout_ms", c.idle_timeout);
+  section.Read("stop_timeout_ms", c.stop_timeout);
   section.RejectUnknown();
   if (c.threads < 1) throw config::Error(fmt::format("{}.threads must be at least 1", section.path()));
   return c;
 }
-
-using Ticks = std::chrono::steady_clock::time_point;
 
 struct Server::Impl {
   Impl(ServerConfig c, Application& a, std::unique_ptr<metrics::Registry> own, metrics::Registry& m)
@@ -98,7 +106,7 @@ struct Server::Impl {
   void Count(const std::string& operation, int status, Ticks started);
   void CountTimeout(std::string_view phase);
   // Waits, without holding a thread, until a response's hold lets it go; false: answer 503 instead.
-  net::awaitable<bool> Release(std::function<void(std::function<void(bool)>)> hold);
+  net::awaitable<bool> Release(Hold hold);
 
   ServerConfig config;
   Application& app;
@@ -111,11 +119,16 @@ struct Server::Impl {
   std::condition_variable stopped_cv;
   bool stopped = false;
   bool joined = false;
-  // Responses waiting for their hold. Stop() waits for every hold to answer: the answer is posted to io, which
-  // must still exist then.
-  std::mutex held_mutex;
-  std::condition_variable held_cv;
-  int held = 0;
+  // Responses waiting for their hold, shared with each hold's callback, which may outlive the server. A callback
+  // posts its answer to io under the mutex, so only while its response is still listed: Stop() waits for the list
+  // to empty, or drops what is left (the coroutines waiting, with their connections) while io still exists.
+  struct Held {
+    std::mutex mutex;
+    std::condition_variable emptied;
+    std::map<std::uint64_t, std::function<void(bool)>> waiting;  // by a number of its own: resumes the coroutine
+    std::uint64_t next = 0;
+  };
+  std::shared_ptr<Held> held = std::make_shared<Held>();
 };
 
 net::awaitable<void> Server::Impl::Accept() {
@@ -131,21 +144,26 @@ net::awaitable<void> Server::Impl::Accept() {
   }
 }
 
-net::awaitable<bool> Server::Impl::Release(std::function<void(std::function<void(bool)>)> hold) {
+net::awaitable<bool> Server::Impl::Release(Hold hold) {
   return net::async_initiate<const net::use_awaitable_t<>&, void(bool)>(
       [this, hold = std::move(hold)](auto handler) {
         // The coroutine's handler may be moved, not copied; the answer may come from any thread.
         auto waiting = std::make_shared<decltype(handler)>(std::move(handler));
+        const auto executor = net::get_associated_executor(*waiting, io.get_executor());
+        std::uint64_t id = 0;
         {
-          std::lock_guard lock(held_mutex);
-          ++held;
+          std::lock_guard lock(held->mutex);
+          id = held->next++;
+          held->waiting.emplace(
+              id, [waiting, executor](bool ok) { net::post(executor, [waiting, ok] { (std::move(*waiting))(ok); }); });
         }
-        hold([this, waiting](bool ok) {
-          const auto executor = net::get_associated_executor(*waiting, io.get_executor());
-          net::post(executor, [waiting, ok] { (std::move(*waiting))(ok); });
-          std::lock_guard lock(held_mutex);
-          --held;
-          held_cv.notify_all();
+        hold([held = held, id](bool ok) {
+          std::lock_guard lock(held->mutex);
+          const auto found = held->waiting.find(id);
+          if (found == held->waiting.end()) return;  // Stop() gave up on it
+          found->second(ok);
+          held->waiting.erase(found);
+          if (held->waiting.empty()) held->emptied.notify_all();
         });
       },
       net::use_awaitable);
@@ -170,17 +188,6 @@ void Server::Impl::CountTimeout(std::string_view phase) {
                   {{"phase", std::string(phase)}})
       .Inc();
 }
-
-// Boost 1.74's tcp_stream reports a read its timer cut off as timeout or, at times, as operation_aborted; past the
-// deadline, both are the timeout.
-namespace {
-
-bool TimedOut(const beast::error_code& ec, Ticks deadline) {
-  return ec == beast::error::timeout ||
-         (ec == net::error::operation_aborted && std::chrono::steady_clock::now() >= deadline);
-}
-
-}  // namespace
 
 net::awaitable<bool> Server::Impl::Write(beast::tcp_stream& stream, Response& response, bool keep_alive,
                                          const std::string& operation, Ticks started) {
@@ -432,8 +439,18 @@ void Server::Stop() {
   for (auto& t : impl_->threads) {
     if (t.joinable()) t.join();
   }
-  std::unique_lock held_lock(impl_->held_mutex);
-  impl_->held_cv.wait(held_lock, [&] { return impl_->held == 0; });
+  auto& held = *impl_->held;
+  std::unique_lock held_lock(held.mutex);
+  if (!held.emptied.wait_for(held_lock, impl_->config.stop_timeout, [&] { return held.waiting.empty(); })) {
+    Log()->error(
+        "archive-api stopped with {} responses still held after server.stop_timeout_ms={} (their audit rows not "
+        "committed: is the database stuck?); they are dropped unanswered",
+        held.waiting.size(), impl_->config.stop_timeout.count());
+  }
+  // What is left goes now, while io exists, outside the lock (a coroutine's locals close its connection); a
+  // callback that comes later finds nothing.
+  const auto dropped = std::exchange(held.waiting, {});
+  held_lock.unlock();
   impl_->joined = true;
   impl_->stopped_cv.notify_all();
 }

@@ -28,6 +28,9 @@ struct ServerConfig {
   std::chrono::milliseconds body_timeout{300'000};   // to receive a whole body (a 20 MB upload on a slow line)
   std::chrono::milliseconds write_timeout{300'000};  // to send a whole response
   std::chrono::milliseconds idle_timeout{60'000};    // a kept-alive connection without a request
+  // How long Stop() waits for responses still held (a search whose audit row is not committed yet); past it, they
+  // are dropped unanswered, their connections closed.
+  std::chrono::milliseconds stop_timeout{10'000};
 
   static ServerConfig From(config::Section& section);
 };
@@ -73,7 +76,9 @@ class Server {
   void Start();
   // Starts and blocks until Stop() is called from another thread or a signal handler.
   void Run();
-  // Stops accepting, closes connections and joins the threads. Thread-safe; idempotent.
+  // Stops accepting, closes connections and joins the threads, then waits up to config.stop_timeout for the
+  // responses still held (Response::hold) and drops those left, with an error log line: a hold answered later does
+  // nothing. Thread-safe; idempotent.
   void Stop();
 
  private:

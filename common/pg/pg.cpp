@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iterator>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -64,6 +65,7 @@ struct Connection::Impl {
   std::string application_name;
   std::unique_ptr<pqxx::connection> conn;
   std::set<std::string, std::less<>> prepared;
+  std::map<std::string, std::string, std::less<>> copy_targets;  // by query name; they outlive a reconnect
   std::unique_ptr<Receiver> receiver;
   std::string listening;
 
@@ -173,22 +175,12 @@ Result Tx::Execute(std::string_view query, const std::vector<Value>& values) {
 void Tx::Copy(std::string_view query, const CopyRows& rows) {
   Flush();
   if (rows.empty()) return;
-  // The file holds "COPY <table> (<columns>) FROM STDIN" after any comment lines; libpqxx 6.4 writes that
-  // statement itself around the table part.
-  std::string_view statement = EmbeddedSql(fmt::format("queries/{}.sql", query));
-  while (statement.substr(0, 2) == "--") {
-    const auto end = statement.find('\n');
-    statement.remove_prefix(end == std::string_view::npos ? statement.size() : end + 1);
+  auto& targets = state_->owner->copy_targets;
+  auto found = targets.find(query);
+  if (found == targets.end()) {
+    found = targets.emplace(query, CopyTarget(query, EmbeddedSql(fmt::format("queries/{}.sql", query)))).first;
   }
-  while (!statement.empty() && std::string_view(" \t\n;").find(statement.back()) != std::string_view::npos)
-    statement.remove_suffix(1);
-  constexpr std::string_view kCopy = "COPY ", kFromStdin = "FROM STDIN";
-  if (statement.substr(0, kCopy.size()) != kCopy || statement.size() < kCopy.size() + kFromStdin.size() ||
-      statement.substr(statement.size() - kFromStdin.size()) != kFromStdin) {
-    log::Get("pg")->critical("schemas/sql/queries/{}.sql is not a COPY ... FROM STDIN statement", query);
-    std::abort();
-  }
-  const std::string target(statement.substr(kCopy.size(), statement.size() - kCopy.size() - kFromStdin.size()));
+  const std::string& target = found->second;
   try {
     // tablewriter is deprecated in libpqxx 6.4, but it is the one class there that takes COPY text as it is:
     // stream_to escapes each field itself, every byte of a UTF-8 name as an octal escape.
@@ -394,6 +386,23 @@ std::string_view EmbeddedSql(std::string_view path) {
     std::abort();
   }
   return it->second;
+}
+
+std::string CopyTarget(std::string_view query, std::string_view text) {
+  while (text.substr(0, 2) == "--") {
+    const auto end = text.find('\n');
+    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+  }
+  while (!text.empty() && std::string_view(" \t\n;").find(text.back()) != std::string_view::npos) text.remove_suffix(1);
+  constexpr std::string_view kCopy = "COPY ", kFromStdin = " FROM STDIN";
+  if (text.size() <= kCopy.size() + kFromStdin.size() || text.substr(0, kCopy.size()) != kCopy ||
+      text.substr(text.size() - kFromStdin.size()) != kFromStdin) {
+    throw std::invalid_argument(fmt::format(
+        "schemas/sql/queries/{}.sql is not one \"COPY <table> (<columns>) FROM STDIN\" statement after its comment "
+        "lines, as pg::Tx::Copy needs",
+        query));
+  }
+  return std::string(text.substr(kCopy.size(), text.size() - kCopy.size() - kFromStdin.size()));
 }
 
 std::vector<std::pair<std::string, std::string_view>> EmbeddedSqlUnder(std::string_view prefix) {

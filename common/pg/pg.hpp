@@ -152,6 +152,7 @@ class Tx {
   // Runs the COPY ... FROM STDIN statement of schemas/sql/queries/<query>.sql with rows, as one statement. A row the
   // table refuses aborts the whole COPY, as it would abort an INSERT of the rows (SqlError). For PostgreSQL a
   // copied row costs less than an inserted one: no per-row expression evaluation, and the heap written in batches.
+  // The file is parsed once per connection (CopyTarget; std::invalid_argument when it has another shape).
   void Copy(std::string_view query, const CopyRows& rows);
 
   // Runs a whole SQL text with no parameters (migrations, DDL, tests' ad-hoc checks) and returns the
@@ -241,6 +242,11 @@ std::string_view EmbeddedSql(std::string_view path);
 
 // Every embedded file whose path starts with prefix, in path order.
 std::vector<std::pair<std::string, std::string_view>> EmbeddedSqlUnder(std::string_view prefix);
+
+// The table part, "<table> (<columns>)", of a query file that holds "COPY <table> (<columns>) FROM STDIN" after any
+// comment lines (libpqxx 6.4 writes the statement itself around it). Throws std::invalid_argument naming the
+// file (query, e.g. "import_members_copy") when text has another shape.
+std::string CopyTarget(std::string_view query, std::string_view text);
 
 }  // namespace archive::pg
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -161,8 +162,26 @@ sandbox::Pool SandboxedChecker::MakePool(std::string program, const Config& conf
   return sandbox::Pool(std::move(program), {ConfigJson(config).dump()}, limits, config.children);
 }
 
-SandboxedChecker::SandboxedChecker(std::string program, const Config& config)
-    : config_(config), pool_(MakePool(std::move(program), config)) {}
+SandboxedChecker::SandboxedChecker(std::string program, const Config& config, metrics::Registry* metrics)
+    : config_(config), pool_(MakePool(std::move(program), config)), metrics_(metrics) {
+  if (metrics_ == nullptr) return;
+  check_seconds_ = &metrics_->GetHistogram("prereview_check_seconds",
+                                           "Wall time of one sandboxed pre-review check, failed ones included.", {},
+                                           {0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60});
+  for (const auto failure : {sandbox::Failure::kCrashed, sandbox::Failure::kTimedOut, sandbox::Failure::kMemoryLimit,
+                             sandbox::Failure::kProtocol}) {
+    CountFailure(sandbox::FailureName(failure), 0);
+  }
+  CountFailure("garbled", 0);
+}
+
+void SandboxedChecker::CountFailure(std::string_view kind, double by) {
+  if (metrics_ == nullptr) return;
+  metrics_
+      ->GetCounter("prereview_sandbox_failures_total", "Pre-review checks whose sandbox child failed, by kind.",
+                   {{"kind", std::string(kind)}})
+      .Inc(by);
+}
 
 Report SandboxedChecker::Check(std::string_view bytes, const Expectations& expected) {
   Report report;
@@ -170,12 +189,17 @@ Report SandboxedChecker::Check(std::string_view bytes, const Expectations& expec
     // Refused before it costs a child anything; the same finding the child would give.
     return TooLarge(bytes.size(), config_.max_bytes);
   }
+  const auto start = std::chrono::steady_clock::now();
   const sandbox::Reply reply = pool_.Call(EncodeRequest(bytes, expected));
+  if (check_seconds_ != nullptr) {
+    check_seconds_->Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
   if (reply.bytes) {
     if (auto decoded = DecodeReply(*reply.bytes)) return std::move(*decoded);
   }
   const nlohmann::json values{{"detail", reply.bytes ? "garbled reply" : reply.detail}};
-  // The one place a sandbox failure is counted (metrics: prereview sandbox failures by kind, when wired).
+  // The one place a sandbox failure is counted.
+  CountFailure(reply.failure ? sandbox::FailureName(*reply.failure) : "garbled");
   log::Get("prereview")
       ->warn("the pre-review child failed on a file ({} bytes): {}", bytes.size(), values["detail"].get<std::string>());
   if (reply.failure == sandbox::Failure::kTimedOut) {

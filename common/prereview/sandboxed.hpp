@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/metrics/metrics.hpp"
 #include "common/prereview/checker.hpp"
 #include "common/prereview/config.hpp"
 #include "common/sandbox/sandbox.hpp"
@@ -31,17 +32,26 @@ int ServeChild(int argc, char** argv);
 // address space config.child_memory_bytes, the wall time config.timeout. A child that crashes, hangs or runs
 // out of memory on a file becomes a finding (CORRUPT or TIMEOUT) and is replaced; the pool keeps serving.
 //
+// With a metrics registry (which must outlive it), each check that reaches a child counts its wall time into
+// prereview_check_seconds, and each failed one into prereview_sandbox_failures_total{kind} (kind: a
+// sandbox::FailureName, or "garbled" for a reply that does not decode), as it happens: a redelivered upload
+// is checked, and counted, again.
+//
 // Thread-safety: Check may be called from many threads. Construction sets OMP_THREAD_LIMIT=1 in this
 // process's environment (if unset), which the children inherit.
 class SandboxedChecker {
  public:
-  SandboxedChecker(std::string program, const Config& config);
+  SandboxedChecker(std::string program, const Config& config, metrics::Registry* metrics = nullptr);
   Report Check(std::string_view bytes, const Expectations& expected);
 
  private:
   static sandbox::Pool MakePool(std::string program, const Config& config);
+  void CountFailure(std::string_view kind, double by = 1);
+
   Config config_;
   sandbox::Pool pool_;
+  metrics::Registry* metrics_;
+  metrics::Histogram* check_seconds_ = nullptr;
 };
 
 // The prereview-sandbox program next to the running executable.

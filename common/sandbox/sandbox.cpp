@@ -10,6 +10,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -177,6 +178,20 @@ void SetLimit(int resource, rlim_t soft, rlim_t hard) {
 
 }  // namespace
 
+std::string_view FailureName(Failure failure) {
+  switch (failure) {
+    case Failure::kCrashed:
+      return "crash";
+    case Failure::kTimedOut:
+      return "timeout";
+    case Failure::kMemoryLimit:
+      return "memory";
+    case Failure::kProtocol:
+      return "protocol";
+  }
+  std::abort();
+}
+
 Pool::Pool(std::string program, std::vector<std::string> args, Limits limits, int size)
     : program_(std::move(program)),
       args_(std::move(args)),
@@ -226,6 +241,19 @@ void Pool::Start(Child& child) {
   if (pid == 0) {
     ::dup2(sv[1], 0);
     ::dup2(sv[1], 1);
+    // fd 2 stays the worker's stderr (a terminal, a pipe, journald's socket), where libraries print their
+    // warnings. A regular file is the exception: under RLIMIT_FSIZE 0 the first write there raises SIGXFSZ,
+    // which would kill the child mid-job, so the child says nothing instead (it could not write there anyway).
+    struct stat err {};
+    if (::fstat(2, &err) == 0 && S_ISREG(err.st_mode)) {
+      const int null = ::open("/dev/null", O_WRONLY);
+      if (null >= 0) {
+        ::dup2(null, 2);
+        ::close(null);
+      } else {
+        ::close(2);
+      }
+    }
     if (!kAddressSanitizer) {
       SetLimit(RLIMIT_AS, static_cast<rlim_t>(limits_.address_space_bytes),
                static_cast<rlim_t>(limits_.address_space_bytes));

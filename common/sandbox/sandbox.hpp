@@ -37,6 +37,9 @@ enum class Failure {
   kProtocol,     // the child broke the framing or sent too much
 };
 
+// A failure's stable name for metrics and logs: "crash", "timeout", "memory", "protocol".
+std::string_view FailureName(Failure failure);
+
 struct Reply {
   std::optional<std::string> bytes;  // set on success
   std::optional<Failure> failure;    // set otherwise

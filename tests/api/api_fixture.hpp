@@ -52,6 +52,8 @@ class ApiFixture {
   ~ApiFixture();
 
   int port() const { return server_->port(); }
+  // Server::Stop, before the fixture goes (which stops it anyway).
+  void StopServer() { server_->Stop(); }
   pg::Connection& db() { return db_; }
   blob::Store& blobs() { return *blobs_; }
   // What the server counted (archive_http_*), in the Prometheus text format.

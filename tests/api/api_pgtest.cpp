@@ -390,5 +390,33 @@ TEST(ApiTimeouts, AClientThatStopsHalfwayThroughItsRequestHeadIsDisconnected) {
       << f.Metrics();
 }
 
+TEST(ApiStopTest, StopsWithinItsBoundWhileASearchWaitsForAStuckAuditRow) {
+  ServerConfig server_config;
+  server_config.stop_timeout = std::chrono::milliseconds(200);
+  auto f = std::make_unique<ApiFixture>(ApiConfig{}, server_config);
+  // Given the audit log locked, so that the audit writer waits as on a database that does not answer
+  pg::Tx lock = f->db().Begin();
+  lock.ExecScript("LOCK TABLE audit_log IN ACCESS EXCLUSIVE MODE");
+  HttpResult search;
+  search.status = -1;
+  std::thread client(
+      [&, port = f->port(), token = f->token("parent")] { search = Send(port, "GET", "/v1/members?name=x", token); });
+  pg::Connection watcher(config::RequireEnv("ARCHIVE_DB_URL"));
+  ASSERT_TRUE(archive::testing::Eventually(
+      [&] {
+        return archive::testing::QueryInt(watcher,
+                                          "SELECT count(*) FROM pg_stat_activity WHERE application_name = "
+                                          "'archive-api-audit' AND wait_event_type = 'Lock'") > 0;
+      },
+      std::chrono::seconds(10)));
+  // When the server stops, then Stop() returns while the row is still stuck (it used to wait until it was written)
+  f->StopServer();
+  // and the row written late finds the search dropped: it gets no answer, so no read without its audit row
+  lock.Abort();
+  f.reset();
+  client.join();
+  EXPECT_EQ(search.status, 0) << search.body;
+}
+
 }  // namespace
 }  // namespace archive::api::testing

@@ -110,5 +110,26 @@ TEST(ServerHold, StopWaitsUntilEveryHeldResponseIsAnswered) {
   client.join();
 }
 
+TEST(ServerHold, StopGivesUpOnAHoldThatNeverAnswers) {
+  // Given a response held by something stuck (an audit row on a database that does not answer)
+  HeldApplication app;
+  ServerConfig config = OneThread();
+  config.stop_timeout = std::chrono::milliseconds(100);
+  auto server = std::make_unique<Server>(config, app);
+  server->Start();
+  HttpResult reply;
+  reply.status = -1;
+  std::thread client([&, port = server->port()] { reply = Send(port, "GET", "/anything", ""); });
+  ASSERT_TRUE(Eventually([&] { return app.held() == 1; }, std::chrono::seconds(10)));
+  // When the server stops, then Stop() returns (it waited for ever before), and the held response is dropped
+  // unanswered with its connection
+  server->Stop();
+  server.reset();
+  client.join();
+  EXPECT_EQ(reply.status, 0) << "the client got an answer: " << reply.body;
+  // and a hold that answers after the server is gone does nothing (no use of the destroyed server)
+  app.LetGo(true);
+}
+
 }  // namespace
 }  // namespace archive::api::testing

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <numeric>
 #include <random>
 
 #include "common/pdf/context.hpp"
@@ -131,10 +132,21 @@ TEST_F(PrereviewSandboxTest, GivesTimeoutWhenAFileTakesTooLong) {
   // Given a pool whose children get 50 ms per file, when a real form needs more, then TIMEOUT
   Config impatient;
   impatient.timeout = std::chrono::milliseconds(50);
-  SandboxedChecker checker(PREREVIEW_SANDBOX, impatient);
+  metrics::Registry registry;
+  SandboxedChecker checker(PREREVIEW_SANDBOX, impatient, &registry);
   const Report r = checker.Check(clean_->bytes, Clean());
   ASSERT_TRUE(r.Has(Code::kTimeout)) << ToJson(r).dump();
   EXPECT_EQ(r.verdict, Verdict::kFail);
+  // and the failure is counted by its kind, beside the check's wall time
+  auto failures = [&](const char* kind) {
+    return registry.GetCounter("prereview_sandbox_failures_total", "", {{"kind", kind}}).Value();
+  };
+  EXPECT_EQ(failures("timeout"), 1);
+  EXPECT_EQ(failures("crash"), 0);
+  const auto buckets = registry.GetHistogram("prereview_check_seconds", "").BucketCounts();
+  EXPECT_EQ(std::accumulate(buckets.begin(), buckets.end(), std::uint64_t{0}), 1u);
+  EXPECT_NE(registry.Render().find("prereview_sandbox_failures_total{kind=\"memory\"} 0"), std::string::npos)
+      << "every kind is there from the start, at 0";
 }
 
 TEST_F(PrereviewSandboxTest, RefusesAnOversizeFileWithoutAChild) {

@@ -1,7 +1,11 @@
 #include "common/sandbox/sandbox.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -23,6 +27,25 @@ Limits TestLimits() {
 class SandboxTest : public ::testing::Test {
  protected:
   Pool pool_{SANDBOX_TEST_CHILD, {}, TestLimits(), 2};
+};
+
+// Points this process's fd 2 at `fd` (which it takes) until destroyed, as a service manager that logs to a
+// file or a pipe does; children started meanwhile inherit it.
+class StderrTo {
+ public:
+  explicit StderrTo(int fd) : saved_(::dup(2)) {
+    ::dup2(fd, 2);
+    ::close(fd);
+  }
+  ~StderrTo() {
+    ::dup2(saved_, 2);
+    ::close(saved_);
+  }
+  StderrTo(const StderrTo&) = delete;
+  StderrTo& operator=(const StderrTo&) = delete;
+
+ private:
+  int saved_;
 };
 
 TEST_F(SandboxTest, RepliesToARequest) {
@@ -72,6 +95,43 @@ TEST_F(SandboxTest, RefusesFileWrites) {
   ASSERT_TRUE(r.bytes) << r.detail;
   EXPECT_NE(r.bytes->find("open failed"), std::string::npos) << *r.bytes;
   EXPECT_FALSE(std::filesystem::exists("sandbox-write-probe.txt")) << "the child created a file";
+}
+
+TEST(SandboxStderrTest, AChildThatWritesToStderrSurvivesAWorkerLoggingToAFile) {
+  // Given a worker whose stderr is a regular file (RLIMIT_FSIZE 0 in the child turns a write there into SIGXFSZ)
+  const auto path = std::filesystem::temp_directory_path() / ("sandbox-stderr-" + std::to_string(::getpid()));
+  const int file = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  ASSERT_GE(file, 0);
+  Reply r;
+  {
+    const StderrTo redirect(file);
+    Pool pool(SANDBOX_TEST_CHILD, {}, TestLimits(), 1);
+    // When its child prints a warning, then the job goes on and succeeds
+    r = pool.Call("stderr:Warning: Invalid resolution 0 dpi");
+  }
+  std::filesystem::remove(path);
+  ASSERT_TRUE(r.bytes) << r.detail;
+  EXPECT_EQ(*r.bytes, "said it");
+}
+
+TEST(SandboxStderrTest, WhatAChildWritesToStderrReachesAPipe) {
+  // Given a worker whose stderr is a pipe (a terminal, journald, a container runtime)
+  int fds[2];
+  ASSERT_EQ(::pipe2(fds, O_CLOEXEC | O_NONBLOCK), 0);
+  Reply r;
+  {
+    const StderrTo redirect(fds[1]);
+    Pool pool(SANDBOX_TEST_CHILD, {}, TestLimits(), 1);
+    r = pool.Call("stderr:tesseract says hello");
+  }
+  // Then the line is there, as before
+  std::string said(4096, '\0');
+  const ssize_t n = ::read(fds[0], said.data(), said.size());
+  ::close(fds[0]);
+  ASSERT_TRUE(r.bytes) << r.detail;
+  ASSERT_GT(n, 0);
+  said.resize(static_cast<std::size_t>(n));
+  EXPECT_NE(said.find("tesseract says hello"), std::string::npos) << said;
 }
 
 TEST_F(SandboxTest, HasNoNetworkWhereTheKernelAllowsANamespace) {

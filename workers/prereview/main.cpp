@@ -14,7 +14,8 @@ int main(int argc, char** argv) {
         auto prereview_section = process.settings().Child("prereview");
         const auto prereview_config = prereview::Config::From(prereview_section);
         blob::FileStore blobs(config::RequireEnv("ARCHIVE_BLOB_ROOT"));
-        prereview::SandboxedChecker checker(prereview::SandboxProgramBesideSelf(), prereview_config);
+        prereview::SandboxedChecker checker(prereview::SandboxProgramBesideSelf(), prereview_config,
+                                            &process.metrics());
         prereview::SandboxedFileChecks checks(checker);
         prereview::Reviewer reviewer(checks, blobs, process.metrics(), prereview_config.duplicate_max_distance);
         process.Run(reviewer);
