@@ -527,14 +527,20 @@ class Run {
     return ToRegion(Turned(box, page1_turn_, sideways ? m.height_pt : m.width_pt, sideways ? m.width_pt : m.height_pt));
   }
 
+  // Page 1's text layer (empty for a scan, or when it cannot be extracted), extracted once.
+  const std::string& Page1Text(pdf::Document& document) {
+    if (!page1_text_) {
+      auto text = document.Text(0);
+      page1_text_ = std::holds_alternative<std::string>(text) ? std::move(std::get<std::string>(text)) : "";
+    }
+    return *page1_text_;
+  }
+
   // A digitally made PDF carries the number in its text layer: exact, and cheaper than OCR.
   std::optional<std::string> TextLayerNumber(pdf::Document& document) {
-    auto text = document.Text(0);
-    if (std::holds_alternative<pdf::Error>(text)) return std::nullopt;
     static const std::regex kNumber("编号[:：]\\s*([0-9]{12})");
     std::smatch match;
-    const std::string& s = std::get<std::string>(text);
-    if (std::regex_search(s, match, kNumber)) return match[1].str();
+    if (std::regex_search(Page1Text(document), match, kNumber)) return match[1].str();
     return std::nullopt;
   }
 
@@ -618,11 +624,42 @@ class Run {
     return CharacterOff{*absent, false, {}, rounded(as_record[*absent])};
   }
 
+  // Whether a read of another length than the record's name is what is written: the line cut into as many
+  // characters as were read, each looks like its read character (glyph_min_correlation in every glyph font).
+  // A name of another length is another name. Returns the weakest correlation of each read character; nullopt
+  // when not judged (reads of one character or with 一, records with 一: a dropped or added stroke).
+  std::optional<std::vector<double>> ReadNameWritten(const image::Image& crop, const std::u32string& read,
+                                                     const std::u32string& record) {
+    const auto plain = [](const std::u32string& s) {
+      return std::all_of(s.begin(), s.end(), [](char32_t c) { return Chinese(c) && c != U'一'; });
+    };
+    if (glyphs_.size() == 0 || read.size() == record.size() || read.size() < 2 || page1_low_resolution_ ||
+        !plain(read) || !plain(record)) {
+      return std::nullopt;
+    }
+    const int ink_below = image::OtsuThreshold(crop);
+    const std::vector<CellBox> cells = CharacterCells(crop, read.size(), ink_below);
+    if (cells.size() != read.size()) return std::nullopt;
+    std::vector<double> weakest;
+    for (std::size_t i = 0; i < read.size(); ++i) {
+      const GlyphShape written = ShapeIn(crop, cells[i], ink_below);
+      double low = 1;
+      for (const GlyphShape& glyph : glyphs_.Shapes(read[i])) low = std::min(low, Correlation(written, glyph));
+      weakest.push_back(Round(low, 2));
+    }
+    for (const double w : weakest) {
+      if (w < config_.glyph_min_correlation) return std::nullopt;
+    }
+    return weakest;
+  }
+
   bool Name(pdf::Document& document) {
     auto rendered = document.Render(
         0, {.dpi = config_.name_dpi, .color = pdf::ColorMode::kGray, .region = Page1Region(config_.name_box)});
     if (Ok(rendered, report_) == nullptr) return false;
     image::Image crop = image::Rotate(ToImage(std::move(std::get<pdf::Raster>(rendered))), 360 - page1_turn_);
+    // A digitally made PDF that carries the record's name in its text layer was filled in with it.
+    if (Page1Text(document).find(expected_.name) != std::string::npos) return true;
     if (page1_blurry_ || image::InkRatio(crop) < kMinInkToRead) return true;
     const ocr::Text text = reader_.ChineseLine(
         {crop.pixels.data(), crop.width, crop.height, crop.width, static_cast<int>(config_.name_dpi)});
@@ -654,6 +691,10 @@ class Run {
                        {"read_is_written", off->read_is_written},
                        {"read_correlation", off->read},
                        {"record_correlation", off->record}}}});
+      return true;
+    }
+    if (const auto written = ReadNameWritten(crop, read, record)) {
+      name_mismatch(fmt::format("（写的是{}个字）", read.size()), {{"read_correlation", *written}});
       return true;
     }
     if (text.text.empty() || text.confidence < config_.name_confirmed_min_confidence ||
@@ -714,9 +755,10 @@ class Run {
   Report report_;
   bool page1_blurry_ = false;
   bool page1_low_resolution_ = false;
-  int page1_turn_ = 0;                    // how page 1 is turned, clockwise: 0, 90, 180 or 270
-  bool page1_maybe_upside_down_ = false;  // the digits' place is empty and its half-turn counterpart inked
-  image::Image page1_thumbnail_;          // page 1 at quality_dpi, for ORIENTATION's evidence
+  int page1_turn_ = 0;                     // how page 1 is turned, clockwise: 0, 90, 180 or 270
+  bool page1_maybe_upside_down_ = false;   // the digits' place is empty and its half-turn counterpart inked
+  image::Image page1_thumbnail_;           // page 1 at quality_dpi, for ORIENTATION's evidence
+  std::optional<std::string> page1_text_;  // Page1Text
 };
 
 }  // namespace

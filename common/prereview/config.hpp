@@ -71,18 +71,18 @@ struct Config {
   // A read between name_confirmed_min_confidence and name_min_confidence is evidence too when a second read of
   // the box, allowed only the record's characters, finds none of them (see docs/prereview.md).
   int name_confirmed_min_confidence = 45;
-  // Where a read as long as the record's name differs from it (at any confidence), the ink of that character is
-  // compared with glyphs (prereview/glyph.hpp) in every font of glyph_fonts: NAME_MISMATCH when it correlates
-  // with the read character at least glyph_min_correlation and glyph_min_margin more than with the record's, or
-  // with the record's below glyph_max_absent while the record's characters that were read reach
-  // glyph_min_correlation. Fonts are "PATH" or "PATH#FACE" (a face of a collection). Serif faces, not a hand
-  // a form is filled in with, so that the rule leans on no one hand; none turns the rule off
-  // (docs/prereview.md, "The name").
+  // The ink of the name's characters is compared with glyphs (prereview/glyph.hpp) in every font of glyph_fonts
+  // (at any read confidence): NAME_MISMATCH where a read as long as the record's name differs and the ink
+  // correlates with the read character at least glyph_min_correlation and glyph_min_margin more than with the
+  // record's; where a record's character scores below glyph_max_absent while its other characters reach
+  // glyph_min_correlation; and where every character of a read of another length reaches glyph_min_correlation.
+  // Fonts are "PATH" or "PATH#FACE" (a face of a collection): serif faces, not a hand a form is filled in with,
+  // so that the rules lean on no one hand; none turns them off (docs/prereview.md, "The name").
   std::vector<std::string> glyph_fonts{"/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc#2",
                                        "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc#2"};
   double glyph_min_correlation = 0.4;
   double glyph_min_margin = 0.2;
-  double glyph_max_absent = 0.3;
+  double glyph_max_absent = 0.25;
 
   // DUPLICATE_FILE (the worker): page 1's fingerprint is image::LineProfileHash of the number's line in
   // number_box, and another member's version whose fingerprint is within duplicate_max_distance bits is the

@@ -38,7 +38,9 @@ TEST(CharacterCells, FindsEachCharacterOfALineInOrderAboveItsRuledLine) {
   for (std::size_t i = 0; i < cells.size(); ++i) {
     EXPECT_LT(cells[i].x0, cells[i].x1);
     EXPECT_LT(cells[i].y1, 126) << i;
-    if (i > 0) EXPECT_GE(cells[i].x0, cells[i - 1].x1);
+    if (i > 0) {
+      EXPECT_GE(cells[i].x0, cells[i - 1].x1);
+    }
   }
   // and each cell looks like its own character more than the others
   GlyphFonts fonts(SerifFonts());

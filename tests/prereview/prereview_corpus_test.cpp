@@ -150,6 +150,44 @@ TEST(PrereviewNames, FindsANameOneCharacterOffByTheInkOfThatCharacter) {
   }
 }
 
+TEST(PrereviewNames, FindsAnotherPersonsNameOfAnotherLengthWhenEachReadCharacterIsInTheInk) {
+  // Given another person's form whose name has three characters where the record's has two (黄阳清 for 黄佳),
+  // read right; the second read, allowed only 黄 and 佳, keeps both (佳 where 阳 is), so it decides nothing
+  ::setenv("OMP_THREAD_LIMIT", "1", 1);
+  pdf::Context context;
+  auto generator = std::get<formgen::Generator>(formgen::Generator::Create(context, formgen::FontFiles{}));
+  auto form = std::get<formgen::GeneratedForm>(generator.Generate(formgen::Case::kNameMismatch, 13, 7, 200));
+  ASSERT_EQ(form.label["record_name"], "黄佳");
+  // When it is checked
+  const Report report = Checker{Config{}}.Check(form.bytes, score::ExpectationsOf(form.label));
+  // Then every read character was found in its ink, and the finding says how many were written
+  const Finding* f = nullptr;
+  for (const auto& finding : report.findings) f = finding.code == Code::kNameMismatch ? &finding : f;
+  ASSERT_NE(f, nullptr) << ToJson(report).dump();
+  EXPECT_EQ(f->values["read"], form.label["name"]);
+  ASSERT_EQ(f->values["read_correlation"].size(), 3u);
+  for (const auto& c : f->values["read_correlation"]) EXPECT_GE(c.get<double>(), Config{}.glyph_min_correlation);
+  EXPECT_NE(f->message.find("写的是3个字"), std::string::npos) << f->message;
+}
+
+TEST(PrereviewNames, TakesTheNameOfAVectorFormFromItsTextLayer) {
+  // Given a digitally made form (seed 8888 vector-0) whose typed name 梁晗 OCR reads as 染输 at 70, which the
+  // second read confirmed as a mismatch
+  ::setenv("OMP_THREAD_LIMIT", "1", 1);
+  pdf::Context context;
+  auto generator = std::get<formgen::Generator>(formgen::Generator::Create(context, formgen::FontFiles{}));
+  auto form = std::get<formgen::GeneratedForm>(generator.Generate(formgen::Case::kVector, 0, 8888, 200));
+  ASSERT_EQ(form.label["record_name"], "梁晗");
+  // When it is checked, then the record's name in the text layer is taken and the box is not OCR'd
+  const Report report = Checker{Config{}}.Check(form.bytes, score::ExpectationsOf(form.label));
+  EXPECT_FALSE(report.Has(Code::kNameMismatch)) << ToJson(report).dump();
+  EXPECT_FALSE(report.name_read.has_value());
+  // and a record naming someone else is still read from the ink
+  auto expected = score::ExpectationsOf(form.label);
+  expected.name = "郭磊欣";
+  EXPECT_TRUE(Checker{Config{}}.Check(form.bytes, expected).name_read.has_value());
+}
+
 TEST(PrereviewNumbers, TakesNoSingleMisreadDigitForAMismatch) {
   // Given two forms whose number's first confident read has one digit wrong (seed 2026 seal_missing-6: a 5 read
   // as 9 at confidence 95; seed 7 rotated_page-7: a 2 read as 7 at 81)
