@@ -654,12 +654,12 @@ class Run {
   }
 
   bool Name(pdf::Document& document) {
+    // A digitally made PDF that carries the record's name in its text layer was filled in with it.
+    if (Page1Text(document).find(expected_.name) != std::string::npos) return true;
     auto rendered = document.Render(
         0, {.dpi = config_.name_dpi, .color = pdf::ColorMode::kGray, .region = Page1Region(config_.name_box)});
     if (Ok(rendered, report_) == nullptr) return false;
     image::Image crop = image::Rotate(ToImage(std::move(std::get<pdf::Raster>(rendered))), 360 - page1_turn_);
-    // A digitally made PDF that carries the record's name in its text layer was filled in with it.
-    if (Page1Text(document).find(expected_.name) != std::string::npos) return true;
     if (page1_blurry_ || image::InkRatio(crop) < kMinInkToRead) return true;
     const ocr::Text text = reader_.ChineseLine(
         {crop.pixels.data(), crop.width, crop.height, crop.width, static_cast<int>(config_.name_dpi)});
@@ -693,8 +693,8 @@ class Run {
                        {"record_correlation", off->record}}}});
       return true;
     }
-    if (const auto written = ReadNameWritten(crop, read, record)) {
-      name_mismatch(fmt::format("（写的是{}个字）", read.size()), {{"read_correlation", *written}});
+    if (const auto weakest = ReadNameWritten(crop, read, record)) {
+      name_mismatch(fmt::format("（写的是{}个字）", read.size()), {{"read_correlation", *weakest}});
       return true;
     }
     if (text.text.empty() || text.confidence < config_.name_confirmed_min_confidence ||

@@ -15,6 +15,16 @@
 namespace archive::prereview {
 namespace {
 
+// Tesseract's OpenMP threads would oversubscribe the cores (common/ocr/ocr.hpp): set before any engine starts.
+const int kOneOcrThread = ::setenv("OMP_THREAD_LIMIT", "1", 1);
+
+// One formgen form at 200 dpi (each call loads the generator's fonts: for tests that need a few forms).
+formgen::GeneratedForm Form(formgen::Case c, int n, std::uint64_t seed) {
+  pdf::Context context;
+  auto generator = std::get<formgen::Generator>(formgen::Generator::Create(context, formgen::FontFiles{}));
+  return std::get<formgen::GeneratedForm>(generator.Generate(c, n, seed, 200));
+}
+
 struct Checked {
   nlohmann::json label;
   Report report;
@@ -23,7 +33,6 @@ struct Checked {
 class PrereviewCorpusTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    ::setenv("OMP_THREAD_LIMIT", "1", 1);
     pdf::Context context;
     auto generator = std::get<formgen::Generator>(formgen::Generator::Create(context, formgen::FontFiles{}));
     Checker checker{Config{}};
@@ -95,12 +104,9 @@ TEST_F(PrereviewCorpusTest, NeverTakesTheRecordsOwnNameForAnother) {
 TEST(PrereviewNames, FindsTheNameOfAnotherPersonReadWithLowConfidence) {
   // Given three different_person forms of seed 5 whose names are read right but below name_min_confidence
   // (52 to 57), as handwriting often is
-  ::setenv("OMP_THREAD_LIMIT", "1", 1);
-  pdf::Context context;
-  auto generator = std::get<formgen::Generator>(formgen::Generator::Create(context, formgen::FontFiles{}));
   Checker checker{Config{}};
   for (const int n : {1, 3, 9}) {
-    auto form = std::get<formgen::GeneratedForm>(generator.Generate(formgen::Case::kNameMismatch, n, 5, 200));
+    auto form = Form(formgen::Case::kNameMismatch, n, 5);
     ASSERT_EQ(form.label["variant"], "different_person");
     // When they are checked against the record's (other) name
     const Report report = checker.Check(form.bytes, score::ExpectationsOf(form.label));
@@ -117,9 +123,6 @@ TEST(PrereviewNames, FindsTheNameOfAnotherPersonReadWithLowConfidence) {
 TEST(PrereviewNames, FindsANameOneCharacterOffByTheInkOfThatCharacter) {
   // Given forms whose name differs from the record's in one character (formgen's one_character_off): one read
   // right (石婷宇 for the record's 石婷铭), two with that character misread too (何晨煜 read 何晨等, 谭宇 read 谭莉)
-  ::setenv("OMP_THREAD_LIMIT", "1", 1);
-  pdf::Context context;
-  auto generator = std::get<formgen::Generator>(formgen::Generator::Create(context, formgen::FontFiles{}));
   Checker checker{Config{}};
   Config no_glyphs;
   no_glyphs.glyph_fonts.clear();
@@ -132,7 +135,7 @@ TEST(PrereviewNames, FindsANameOneCharacterOffByTheInkOfThatCharacter) {
   };
   for (const Expected& e :
        {Expected{0, 5, 3, true}, Expected{0, 20261127, 3, false}, Expected{2, 20261127, 2, false}}) {
-    auto form = std::get<formgen::GeneratedForm>(generator.Generate(formgen::Case::kNameMismatch, e.n, e.seed, 200));
+    auto form = Form(formgen::Case::kNameMismatch, e.n, e.seed);
     ASSERT_EQ(form.label["variant"], "one_character_off") << form.label.dump();
     // When they are checked against the record
     const Report report = checker.Check(form.bytes, score::ExpectationsOf(form.label));
@@ -153,10 +156,7 @@ TEST(PrereviewNames, FindsANameOneCharacterOffByTheInkOfThatCharacter) {
 TEST(PrereviewNames, FindsAnotherPersonsNameOfAnotherLengthWhenEachReadCharacterIsInTheInk) {
   // Given another person's form whose name has three characters where the record's has two (黄阳清 for 黄佳),
   // read right; the second read, allowed only 黄 and 佳, keeps both (佳 where 阳 is), so it decides nothing
-  ::setenv("OMP_THREAD_LIMIT", "1", 1);
-  pdf::Context context;
-  auto generator = std::get<formgen::Generator>(formgen::Generator::Create(context, formgen::FontFiles{}));
-  auto form = std::get<formgen::GeneratedForm>(generator.Generate(formgen::Case::kNameMismatch, 13, 7, 200));
+  auto form = Form(formgen::Case::kNameMismatch, 13, 7);
   ASSERT_EQ(form.label["record_name"], "黄佳");
   // When it is checked
   const Report report = Checker{Config{}}.Check(form.bytes, score::ExpectationsOf(form.label));
@@ -173,10 +173,7 @@ TEST(PrereviewNames, FindsAnotherPersonsNameOfAnotherLengthWhenEachReadCharacter
 TEST(PrereviewNames, TakesTheNameOfAVectorFormFromItsTextLayer) {
   // Given a digitally made form (seed 8888 vector-0) whose typed name 梁晗 OCR reads as 染输 at 70, which the
   // second read confirmed as a mismatch
-  ::setenv("OMP_THREAD_LIMIT", "1", 1);
-  pdf::Context context;
-  auto generator = std::get<formgen::Generator>(formgen::Generator::Create(context, formgen::FontFiles{}));
-  auto form = std::get<formgen::GeneratedForm>(generator.Generate(formgen::Case::kVector, 0, 8888, 200));
+  auto form = Form(formgen::Case::kVector, 0, 8888);
   ASSERT_EQ(form.label["record_name"], "梁晗");
   // When it is checked, then the record's name in the text layer is taken and the box is not OCR'd
   const Report report = Checker{Config{}}.Check(form.bytes, score::ExpectationsOf(form.label));
@@ -191,13 +188,10 @@ TEST(PrereviewNames, TakesTheNameOfAVectorFormFromItsTextLayer) {
 TEST(PrereviewNumbers, TakesNoSingleMisreadDigitForAMismatch) {
   // Given two forms whose number's first confident read has one digit wrong (seed 2026 seal_missing-6: a 5 read
   // as 9 at confidence 95; seed 7 rotated_page-7: a 2 read as 7 at 81)
-  ::setenv("OMP_THREAD_LIMIT", "1", 1);
-  pdf::Context context;
-  auto generator = std::get<formgen::Generator>(formgen::Generator::Create(context, formgen::FontFiles{}));
   Checker checker{Config{}};
   for (const auto& [c, n, seed] :
        {std::tuple{formgen::Case::kSealMissing, 6, 2026}, std::tuple{formgen::Case::kRotatedPage, 7, 7}}) {
-    auto form = std::get<formgen::GeneratedForm>(generator.Generate(c, n, seed, 200));
+    auto form = Form(c, n, seed);
     // When they are checked against their own record
     const Report report = checker.Check(form.bytes, score::ExpectationsOf(form.label));
     // Then another region's read that equals the record wins: no NUMBER_MISMATCH, the number read exactly
