@@ -683,7 +683,7 @@ class Run {
     // The ink of the characters first, whatever was read: the recognizer misreads handwriting at any confidence.
     if (const auto off = DifferentCharacter(crop, read, record)) {
       const std::string at = Encode(record[off->position]);
-      name_mismatch(off->read_is_written ? fmt::format("（第{}个字是“{}”，不是“{}”）", off->position + 1,
+      name_mismatch(off->read_is_written ? fmt::format("（第{}个字识别为“{}”，不是“{}”）", off->position + 1,
                                                        Encode(read[off->position]), at)
                                          : fmt::format("（第{}个字不是“{}”）", off->position + 1, at),
                     {{"character",
