@@ -76,7 +76,7 @@ Config Config::From(config::Section& section) {
   for (const std::string& font : c.glyph_fonts) {
     if (!std::ifstream(font.substr(0, font.rfind('#'))).good()) {
       throw config::Error(section.path() + ".glyph_fonts: cannot read " + font +
-                          " (Debian's fonts-noto-cjk has the default ones; [] turns the one-character rule off)");
+                          " (Debian's fonts-noto-cjk has the default ones; [] turns the glyph rules off)");
     }
   }
   if (c.glyph_min_correlation > 1 || c.glyph_min_margin < 0 || c.glyph_max_absent >= c.glyph_min_correlation) {

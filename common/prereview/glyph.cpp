@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <unordered_map>
 #include <variant>
 
 #include "common/pdf/context.hpp"
@@ -153,6 +154,10 @@ struct GlyphFonts::State {
   pdf::Context context{
       pdf::ContextOptions{.memory_bytes = std::size_t{160} << 20, .store_bytes = std::size_t{8} << 20}};
   std::vector<pdf::Font> fonts;
+  // Shapes already rendered: names repeat their characters across the documents a child checks. At most
+  // kMaxCached characters (about 8 KB each in two fonts); emptied when full.
+  static constexpr std::size_t kMaxCached = 2048;
+  std::unordered_map<char32_t, std::vector<GlyphShape>> shapes;
 };
 
 GlyphFonts::GlyphFonts(const std::vector<std::string>& fonts) : state_(std::make_unique<State>()) {
@@ -182,6 +187,7 @@ std::size_t GlyphFonts::size() const {
 }
 
 std::vector<GlyphShape> GlyphFonts::Shapes(char32_t c) {
+  if (const auto cached = state_->shapes.find(c); cached != state_->shapes.end()) return cached->second;
   std::vector<GlyphShape> out;
   for (const pdf::Font& font : state_->fonts) {
     if (!font.Has(c)) {
@@ -200,6 +206,8 @@ std::vector<GlyphShape> GlyphFonts::Shapes(char32_t c) {
     const image::Image glyph{r.width, r.height, r.channels, std::move(r.pixels)};
     out.push_back(ShapeIn(glyph, {0, 0, glyph.width, glyph.height}, 128));
   }
+  if (state_->shapes.size() >= State::kMaxCached) state_->shapes.clear();
+  state_->shapes.emplace(c, out);
   return out;
 }
 

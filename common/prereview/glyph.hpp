@@ -51,7 +51,8 @@ class GlyphFonts {
   GlyphFonts& operator=(const GlyphFonts&) = delete;
 
   std::size_t size() const;
-  // The shape of c in each font, in the order given; an empty shape where a font lacks c.
+  // The shape of c in each font, in the order given; an empty shape where a font lacks c. Rendered once per
+  // character (kept for the next documents, up to a bound).
   std::vector<GlyphShape> Shapes(char32_t c);
 
  private:

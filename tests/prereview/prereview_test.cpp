@@ -73,11 +73,15 @@ TEST(Config, RefusesAnUnknownKeyAndRoundTripsThroughJson) {
   c.min_dpi = 120;
   c.number_box.x = 300;
   c.name_confirmed_min_confidence = 50;
+  c.glyph_fonts = {c.glyph_fonts.front()};
+  c.glyph_max_absent = 0.2;
   config::Section again(ConfigJson(c), "prereview");
   const Config back = Config::From(again);
   EXPECT_EQ(back.min_dpi, 120);
   EXPECT_EQ(back.number_box.x, 300);
   EXPECT_EQ(back.name_confirmed_min_confidence, 50);
+  EXPECT_EQ(back.glyph_fonts, c.glyph_fonts);
+  EXPECT_EQ(back.glyph_max_absent, 0.2);
 }
 
 TEST(TooLarge, ReportsTheSizeWithoutOpeningTheFile) {
