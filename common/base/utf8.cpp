@@ -28,6 +28,20 @@ std::size_t Encode(char32_t cp, char* out) {
   return 4;
 }
 
+std::u32string Decode(std::string_view text) {
+  std::u32string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) out.push_back(Next(text, i).value_or(U'\uFFFD'));
+  return out;
+}
+
+std::string Encode(std::u32string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char32_t c : text) Append(out, c);
+  return out;
+}
+
 void Append(std::string& out, char32_t cp) {
   char bytes[4];
   out.append(bytes, Encode(cp, bytes));

@@ -18,6 +18,12 @@ void Append(std::string& out, char32_t cp);
 // truncated sequence, with i advanced by one byte so that a caller can substitute and go on.
 std::optional<char32_t> Next(std::string_view text, std::size_t& i);
 
+// The code points of text, a malformed or truncated sequence read as U+FFFD (one byte at a time, as Next).
+std::u32string Decode(std::string_view text);
+
+// UTF-8 of code points (each at most U+10FFFF).
+std::string Encode(std::u32string_view text);
+
 // Whether all of bytes is well-formed UTF-8.
 bool IsValid(std::string_view bytes);
 

@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "common/base/text.hpp"
+#include "common/base/utf8.hpp"
 #include "common/member/normalize.hpp"
 
 namespace archive::member {
@@ -43,10 +44,10 @@ std::string MaskLoose(std::string_view value) {
   if (std::all_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
     return MaskIdCard(value);
   }
-  std::u32string chars = detail::DecodeUtf8(value);
+  std::u32string chars = utf8::Decode(value);
   if (chars.size() < 10) return std::string(chars.size(), '*');
   for (std::size_t i = 6; i + 4 < chars.size(); ++i) chars[i] = U'*';
-  return detail::EncodeUtf8(chars);
+  return utf8::Encode(chars);
 }
 
 // [+-]digits[.digits](e|E)[+-]digits
@@ -679,7 +680,7 @@ std::string Describe(char32_t c) {
   if (c == '\t') return "制表符";
   if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0xFFFD)
     return fmt::format("不可见字符 U+{:04X}", static_cast<unsigned>(c));
-  return Q(detail::EncodeUtf8(std::u32string(1, c)));
+  return Q(utf8::Encode(std::u32string(1, c)));
 }
 
 // Middle-dot variants become "·"; spaces are kept only between Latin letters (a single one), so "张 三" and
@@ -711,8 +712,8 @@ FieldOutcome<std::string> ValidateText(const CellValue& cell, const ColumnDef& c
   if (SharedRules(cell, column, out)) return out;
   std::string value = CellText(cell, column.kind != ColumnKind::kOrgRef);
   if (column.person_name) {
-    std::u32string chars = NormalizeName(detail::DecodeUtf8(value));
-    value = detail::EncodeUtf8(chars);
+    std::u32string chars = NormalizeName(utf8::Decode(value));
+    value = utf8::Encode(chars);
     std::string bad;
     for (char32_t c : chars) {
       if (IsHan(c) || IsLatinLetter(c) || c == 0x00B7 || c == U' ') continue;

@@ -13,20 +13,6 @@ char32_t NextCodePoint(std::string_view text, std::size_t& i) {
   return utf8::Next(text, i).value_or(U'\uFFFD');
 }
 
-std::u32string DecodeUtf8(std::string_view text) {
-  std::u32string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size();) out.push_back(NextCodePoint(text, i));
-  return out;
-}
-
-std::string EncodeUtf8(std::u32string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char32_t c : text) utf8::Append(out, c);
-  return out;
-}
-
 bool IsSpace(char32_t c) {
   return c == U' ' || c == U'\t' || c == U'\n' || c == U'\r' || c == U'\v' || c == U'\f' || c == 0x00A0 ||
          c == 0x3000 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F || c == 0x1680 || c == 0x0085;
@@ -88,7 +74,7 @@ std::string FoldForMatch(std::string_view text) {
 }
 
 std::size_t CodePointCount(std::string_view text) {
-  return detail::DecodeUtf8(text).size();
+  return utf8::Decode(text).size();
 }
 
 std::string ColumnLetters(std::size_t index) {

@@ -27,8 +27,6 @@ std::size_t CodePointCount(std::string_view text);
 std::string ColumnLetters(std::size_t index);
 
 namespace detail {
-std::u32string DecodeUtf8(std::string_view text);
-std::string EncodeUtf8(std::u32string_view text);
 // Decodes the code point at text[i] and advances i; an invalid sequence yields U+FFFD and advances one byte.
 char32_t NextCodePoint(std::string_view text, std::size_t& i);
 bool IsSpace(char32_t c);

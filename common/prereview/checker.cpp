@@ -47,18 +47,6 @@ image::Image CropBox(const image::Image& page, const Box& b, double width, doubl
   return image::Crop(page, b.x / width, b.y / height, (b.x + b.width) / width, (b.y + b.height) / height);
 }
 
-std::u32string Decode(std::string_view text) {
-  std::u32string out;
-  for (std::size_t i = 0; i < text.size();) out += utf8::Next(text, i).value_or(U'\uFFFD');
-  return out;
-}
-
-std::string Encode(char32_t c) {
-  std::string out;
-  utf8::Append(out, c);
-  return out;
-}
-
 // The characters to change, add or remove to make one into the other (Levenshtein): a stray stroke read as an
 // extra character in front of a name ("了丁辰" for 丁辰) is one difference, not one per shifted character.
 int CharacterDifferences(std::u32string_view x, std::u32string_view y) {
@@ -665,7 +653,7 @@ class Run {
         {crop.pixels.data(), crop.width, crop.height, crop.width, static_cast<int>(config_.name_dpi)});
     report_.name_read = text.text;
     report_.name_confidence = text.confidence;
-    const std::u32string read = Decode(text.text), record = Decode(expected_.name);
+    const std::u32string read = utf8::Decode(text.text), record = utf8::Decode(expected_.name);
     if (read == record) return true;
     const int differences = CharacterDifferences(read, record);
     const auto name_mismatch = [&](std::string detail, nlohmann::json values) {
@@ -682,9 +670,9 @@ class Run {
     };
     // The ink of the characters first, whatever was read: the recognizer misreads handwriting at any confidence.
     if (const auto off = DifferentCharacter(crop, read, record)) {
-      const std::string at = Encode(record[off->position]);
+      const std::string at = utf8::Encode(record.substr(off->position, 1));
       name_mismatch(off->read_is_written ? fmt::format("（第{}个字识别为“{}”，不是“{}”）", off->position + 1,
-                                                       Encode(read[off->position]), at)
+                                                       utf8::Encode(read.substr(off->position, 1)), at)
                                          : fmt::format("（第{}个字不是“{}”）", off->position + 1, at),
                     {{"character",
                       {{"position", off->position + 1},
@@ -715,7 +703,7 @@ class Run {
     // needs name_min_differences of the record's characters lost, and below name_min_confidence all of them.
     const ocr::Text among = reader_.ChineseLineAmong(
         {crop.pixels.data(), crop.width, crop.height, crop.width, static_cast<int>(config_.name_dpi)}, expected_.name);
-    const int lost = static_cast<int>(record.size()) - CommonCharacters(Decode(among.text), record);
+    const int lost = static_cast<int>(record.size()) - CommonCharacters(utf8::Decode(among.text), record);
     const bool confident = text.confidence >= config_.name_min_confidence;
     if (lost < (confident ? config_.name_min_differences : static_cast<int>(record.size())) ||
         (!confident && written < 2)) {

@@ -50,5 +50,15 @@ TEST(Utf8, AcceptsLongAsciiRunsAndMixedText) {
   EXPECT_TRUE(IsValid(std::string(1000, 'a') + "团员" + std::string(7, 'b')));
 }
 
+TEST(Utf8, DecodesWholeTextWithMalformedBytesAsReplacementsAndEncodesItBack) {
+  EXPECT_EQ(utf8::Decode("程静A"), U"程静A");
+  EXPECT_EQ(utf8::Encode(U"程静A"), "程静A");
+  // A truncated 3-byte sequence: each of its bytes becomes U+FFFD, and what follows is still read.
+  EXPECT_EQ(utf8::Decode("\xE7\xA8"
+                         "B"),
+            U"\uFFFD\uFFFDB");
+  EXPECT_EQ(utf8::Decode(""), U"");
+}
+
 }  // namespace
 }  // namespace archive::utf8
