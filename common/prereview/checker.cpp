@@ -559,13 +559,14 @@ class Run {
     const int ink_below = image::OtsuThreshold(crop);
     const std::vector<CellBox> cells = CharacterCells(crop, record.size(), ink_below);
     if (cells.size() != record.size()) return std::nullopt;
+    std::vector<GlyphShape> ink;
+    for (const CellBox& cell : cells) ink.push_back(ShapeIn(crop, cell, ink_below));
     // The ink of each place against a character's glyph in each font; empty where a font lacks it.
     const auto scores = [&](std::size_t place, char32_t c) {
-      const GlyphShape written = ShapeIn(crop, cells[place], ink_below);
       std::vector<double> out;
       for (const GlyphShape& glyph : glyphs_.Shapes(c)) {
         if (glyph.empty()) return std::vector<double>{};
-        out.push_back(Correlation(written, glyph));
+        out.push_back(Correlation(ink[place], glyph));
       }
       return out;
     };
