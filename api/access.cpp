@@ -10,6 +10,20 @@ std::optional<Role> ParseRole(std::string_view text) {
   return std::nullopt;
 }
 
+std::string_view RoleName(Role role) {
+  switch (role) {
+    case Role::kBranchAdmin:
+      return "branch_admin";
+    case Role::kCommitteeAdmin:
+      return "committee_admin";
+    case Role::kMember:
+      return "member";
+    case Role::kOps:
+      return "ops";
+  }
+  return "ops";
+}
+
 bool InSubtree(std::string_view path, std::string_view root) {
   if (root.empty() || path.size() < root.size() || path.compare(0, root.size(), root) != 0) return false;
   return path.size() == root.size() || path[root.size()] == '.';
@@ -19,8 +33,8 @@ bool Caller::Covers(std::string_view path) const {
   return IsAdmin() && InSubtree(path, org_path);
 }
 
-std::string Caller::UploaderKind() const {
-  return org_kind == "branch" || org_kind == "general_branch" ? "branch" : "committee";
+lifecycle::UploaderKind Caller::UploaderKind() const {
+  return org_decides ? lifecycle::UploaderKind::kCommittee : lifecycle::UploaderKind::kBranch;
 }
 
 bool CanRead(const Caller& caller, const MemberPlace& member) {
@@ -34,7 +48,7 @@ bool CanManage(const Caller& caller, const MemberPlace& member) {
 }
 
 bool CanDecide(const Caller& caller, const MemberPlace& member) {
-  return caller.role == Role::kCommitteeAdmin && caller.org_id && caller.org_id == member.parent_org_id;
+  return caller.role == Role::kCommitteeAdmin && caller.org_id && caller.org_id == member.approver_org_id;
 }
 
 bool CanCorrectDevNumber(const Caller& caller, const MemberPlace& member) {

@@ -28,27 +28,25 @@ Response Rendered(int status, const std::string& body) {
 
 }  // namespace
 
-ApiConfig ApiConfig::From(config::Section& section) {
+ApiConfig ApiConfig::From(config::Section& section, const lifecycle::Policy& policy) {
   ApiConfig c;
-  long upload = c.max_upload_bytes;
+  c.policy = policy;
   long json = c.max_json_bytes;
-  section.Read("max_upload_bytes", upload);
   section.Read("max_json_bytes", json);
-  section.Read("upload_window_days", c.upload_window_days);
   auto member_section = section.Child("member");
   c.validation = member::ValidationConfig::From(member_section);
+  c.validation.e_archive_required_from = policy.e_archive_required_from;
   section.Read("list_limit", c.list_limit);
   section.Read("token_cache_ms", c.token_cache);
   section.Read("rollup_fold_interval_ms", c.rollup_fold_interval);
   section.Read("rollup_fold_batch", c.rollup_fold_batch);
   section.Read("audit_threads", c.audit_threads);
   section.RejectUnknown();
-  c.max_upload_bytes = upload;
   c.max_json_bytes = json;
-  if (c.max_upload_bytes < 1 || c.max_json_bytes < 1 || c.list_limit < 1 || c.rollup_fold_batch < 1 ||
+  if (c.max_json_bytes < 1 || c.list_limit < 1 || c.rollup_fold_batch < 1 ||
       c.audit_threads < 1) {
     throw config::Error(fmt::format(
-        "{}: max_upload_bytes, max_json_bytes, list_limit, rollup_fold_batch and audit_threads must be positive",
+        "{}: max_json_bytes, list_limit, rollup_fold_batch and audit_threads must be positive",
         section.path()));
   }
   return c;
@@ -80,7 +78,7 @@ Api::Api(ApiConfig config, DbPool& db, blob::Store& blobs, const Clock& clock)
       clock_(clock),
       layout_(member::BuiltinMemberTemplate()),
       upload_too_large_(
-          Error(413, "TOO_LARGE", fmt::format("文件不能超过 {}", Megabytes(config_.max_upload_bytes))).body),
+          Error(413, "TOO_LARGE", fmt::format("文件不能超过 {}", Megabytes(config_.policy.max_archive_bytes))).body),
       json_too_large_(
           Error(413, "BODY_TOO_LARGE", fmt::format("请求体不能超过 {}", Megabytes(config_.max_json_bytes))).body),
       reads_audit_(db.url(), config_.audit_threads) {
@@ -112,6 +110,7 @@ std::optional<Caller> Api::Authenticate(std::string_view authorization) {
     c.org_id = r.Int(0, 3);
     c.org_path = r.Text(0, 4);
     c.org_kind = r.Text(0, 5);
+    c.org_decides = r.Bool(0, 8);
   }
   if (!r.IsNull(0, 6)) c.member_id = r.Int(0, 6);
   if (config_.token_cache.count() > 0) {
@@ -140,7 +139,7 @@ Admission Api::Admit(Request& request) {
   a.body = route.body;
   // A route without a body never reads one (BODY_NOT_ALLOWED), so it needs no 413.
   if (route.body == BodyKind::kUpload) {
-    a.body_limit = config_.max_upload_bytes;
+    a.body_limit = config_.policy.max_archive_bytes;
     a.too_large = Rendered(413, upload_too_large_);
     a.required_prefix = route.required_prefix;
     a.wrong_content = Error(415, route.wrong_content_code, route.wrong_content_message);
@@ -215,17 +214,22 @@ void Api::AddRoutes() {
   AddOrganizationRoutes();
   AddStatisticsRoutes();
   AddImportRoutes();
+  AddNotificationRoutes();
 }
 
-std::optional<std::int64_t> IdParam(const Call& call, const std::string& name) {
-  const auto it = call.request.params.find(name);
-  if (it == call.request.params.end() || it->second.empty() || it->second.size() > 18) return std::nullopt;
+std::optional<std::int64_t> ParseId(std::string_view text) {
+  if (text.empty() || text.size() > 18) return std::nullopt;
   std::int64_t v = 0;
-  for (const char c : it->second) {
+  for (const char c : text) {
     if (c < '0' || c > '9') return std::nullopt;
     v = v * 10 + (c - '0');
   }
   return v > 0 ? std::optional(v) : std::nullopt;
+}
+
+std::optional<std::int64_t> IdParam(const Call& call, const std::string& name) {
+  const auto it = call.request.params.find(name);
+  return it == call.request.params.end() ? std::nullopt : ParseId(it->second);
 }
 
 std::optional<std::string> QueryParam(const Call& call, const std::string& name) {

@@ -20,6 +20,8 @@
 #include "common/base/clock.hpp"
 #include "common/blob/blob.hpp"
 #include "common/config/config.hpp"
+#include "common/lifecycle/life.hpp"
+#include "common/lifecycle/policy.hpp"
 #include "common/member/template.hpp"
 #include "common/member/validation_config.hpp"
 #include "common/pg/pg.hpp"
@@ -29,10 +31,9 @@
 namespace archive::api {
 
 struct ApiConfig {
-  std::int64_t max_upload_bytes = 20 * 1024 * 1024;  // R2: the archive PDF
+  lifecycle::Policy policy;  // the top-level "policy" section: R1, R2 (the upload limit), R3, the time zone
   std::int64_t max_json_bytes = 1024 * 1024;
-  int upload_window_days = 30;          // R3
-  member::ValidationConfig validation;  // the member rules (R1 date, R9 layout), key "member"
+  member::ValidationConfig validation;  // the member rules (R9 layout, ages), key "member"; R1 from policy
   int list_limit = 100;                 // rows per list response
   // How long a token's caller is remembered; a revoked token or a disabled user stops working within this. 0: never.
   std::chrono::milliseconds token_cache{10'000};
@@ -40,7 +41,7 @@ struct ApiConfig {
   int rollup_fold_batch = 50'000;
   int audit_threads = 3;  // api/audit_writer.hpp: threads (and connections) committing the audit rows of searches
 
-  static ApiConfig From(config::Section& section);
+  static ApiConfig From(config::Section& section, const lifecycle::Policy& policy);
 };
 
 // A fixed set of database connections shared by the server threads. Thread-safe.
@@ -104,6 +105,17 @@ class Api final : public Application {
   void AddOrganizationRoutes();
   void AddStatisticsRoutes();
   void AddImportRoutes();
+  void AddNotificationRoutes();
+  // Named handlers of the archive's life (api/archives.cpp, api/approvals.cpp, api/members.cpp).
+  Response Upload(Call& call, lifecycle::UploadKind kind);
+  Response Withdraw(Call& call);
+  Response DecideArchive(Call& call, lifecycle::Decision decision);
+  Response DecideMany(Call& call);
+  Response DecideChange(Call& call, lifecycle::Decision decision);
+  Response RequestChange(Call& call);
+  Response EditMember(Call& call);
+  Response Me(Call& call);
+  Response ApprovalQueue(Call& call);
 
   ApiConfig config_;
   DbPool& db_;
@@ -124,6 +136,8 @@ class Api final : public Application {
 
 // Helpers shared by the handlers.
 
+// text as a positive integer (at most 18 digits), or nullopt.
+std::optional<std::int64_t> ParseId(std::string_view text);
 // The path parameter name as a positive integer, or nullopt.
 std::optional<std::int64_t> IdParam(const Call& call, const std::string& name);
 // A query parameter, or nullopt when absent or empty.

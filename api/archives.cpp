@@ -12,28 +12,7 @@
 namespace archive::api {
 namespace {
 
-enum class UploadKind { kFirst, kReplace };
-
-// Whether the caller may store a new version now. The same check runs before the body is read (with no lock)
-// and again in the transaction that records the version (with the member row locked).
-std::optional<Response> UploadRefusal(pg::Tx& tx, const Call& call, const MemberRow& m, UploadKind kind) {
-  if (!CanManage(call.caller, m.place)) return Forbidden();
-  const auto& s = m.status;
-  if (s == "EXEMPT") return Error(409, "NOT_REQUIRED", "该团员入团时间早于电子档案启用日期，无需上传电子档案");
-  if (s == "PENDING") return Error(409, "ARCHIVE_PENDING", "档案正在审核中，暂不能上传或替换");
-  if (kind == UploadKind::kFirst) {
-    if (s != "NOT_UPLOADED") return Error(409, "ARCHIVE_EXISTS", "档案已上传；认证不通过时请使用替换档案");
-    return std::nullopt;
-  }
-  if (s == "NOT_UPLOADED") return Error(409, "NOTHING_TO_REPLACE", "档案尚未上传，请先上传档案");
-  if (s == "AUTHENTICATED") {
-    const auto open = tx.Run("api_change_request_open", m.place.member_id);
-    if (open.empty() || open.Text(0, 1) != "APPROVED") {
-      return Error(409, "CHANGE_REQUEST_REQUIRED", "团员身份已认证，修改档案需先提交变更申请并经上级批准");
-    }
-  }
-  return std::nullopt;
-}
+using lifecycle::UploadKind;
 
 nlohmann::json NullableText(const pg::Result& r, std::size_t row, std::size_t col) {
   return r.IsNull(row, col) ? nlohmann::json() : nlohmann::json(r.Text(row, col));
@@ -48,55 +27,26 @@ void Api::AddArchiveRoutes() {
                  .pattern = "/v1/members/{id}/archive",
                  .operation = first ? "uploadArchive" : "replaceArchive",
                  .body = BodyKind::kUpload,
-                 .handler = [this, kind, first](Call& call) -> Response {
-                   return call.db.InTransaction([&](pg::Tx& tx) -> Response {
-                     auto found = ReadableMember(tx, call, true);
-                     if (auto* r = std::get_if<Response>(&found)) return std::move(*r);
-                     const auto& m = std::get<MemberRow>(found);
-                     if (auto refusal = UploadRefusal(tx, call, m, kind)) return std::move(*refusal);
-                     const auto& ref = *call.upload;
-                     const std::string uploader_kind = call.caller.UploaderKind();
-                     const auto v = tx.Run("api_version_insert", m.place.member_id, ref.uri, ref.sha256, ref.size,
-                                           call.caller.user_id, *call.caller.org_id, uploader_kind);
-                     const auto version_id = v.Int(0, 0);
-                     const auto version_no = v.Int(0, 1);
-                     if (m.status == "AUTHENTICATED") tx.Run("api_change_request_use", m.place.member_id);
-                     tx.Run("api_member_set_status", m.place.member_id, "PENDING", version_id);
-                     const nlohmann::json payload{
-                         {"member_id", m.place.member_id},
-                         {"version_id", version_id},
-                         {"version_no", version_no},
-                         {"blob", {{"uri", ref.uri}, {"sha256", ref.sha256}, {"size", ref.size}}},
-                         {"uploaded_by", call.caller.user_id},
-                         {"uploader_org_id", *call.caller.org_id},
-                         {"uploader_kind", uploader_kind}};
-                     outbox::Enqueue(tx, "archive.uploaded",
-                                     events::MakeEnvelope("archive.uploaded", 1, "archive-api",
-                                                          std::to_string(m.place.member_id), payload, clock_.Now()));
-                     Audit(tx, call, first ? "archive.upload" : "archive.replace", "archive_version",
-                           std::to_string(version_id), m.place.member_id, m.status, "PENDING", std::nullopt,
-                           {{"version_no", version_no}, {"sha256", ref.sha256}, {"size", ref.size}});
-                     return Json(201, {{"member_id", m.place.member_id},
-                                       {"version_id", version_id},
-                                       {"version_no", version_no},
-                                       {"sha256", ref.sha256},
-                                       {"size", ref.size},
-                                       {"uploader_kind", uploader_kind},
-                                       {"archive_status", "PENDING"},
-                                       {"archive_status_text", StatusText("PENDING")}});
-                   });
-                 },
-                 .admit = [kind](Call& call) -> std::optional<Response> {
+                 .handler = [this, kind](Call& call) { return Upload(call, kind); },
+                 .admit = [this, kind](Call& call) -> std::optional<Response> {
                    return call.db.InTransaction([&](pg::Tx& tx) -> std::optional<Response> {
                      auto found = ReadableMember(tx, call, false);
                      if (auto* r = std::get_if<Response>(&found)) return std::move(*r);
-                     return UploadRefusal(tx, call, std::get<MemberRow>(found), kind);
+                     const auto& m = std::get<MemberRow>(found);
+                     if (!CanManage(call.caller, m.place)) return Forbidden();
+                     lifecycle::PgStore store(tx);
+                     const auto refusal = lifecycle::Life(store, config_.policy, clock_).UploadRefusal(m, kind);
+                     return refusal ? std::optional(Refused(*refusal)) : std::nullopt;
                    });
                  },
                  .required_prefix = "%PDF-",
                  .wrong_content_code = "NOT_PDF",
                  .wrong_content_message = "档案必须是 PDF 文件"});
   }
+  router_.Add({.method = "POST",
+               .pattern = "/v1/members/{id}/archive/withdraw",
+               .operation = "withdrawArchive",
+               .handler = [this](Call& call) { return Withdraw(call); }});
 
   router_.Add({.method = "GET",
                .pattern = "/v1/members/{id}/archive",
@@ -108,14 +58,13 @@ void Api::AddArchiveRoutes() {
                    auto found = ReadableMember(tx, call, false);
                    if (auto* r = std::get_if<Response>(&found)) return std::move(*r);
                    const auto& m = std::get<MemberRow>(found);
-                   const auto today = member::FormatDate(Today(clock_));
-                   const bool waiting = m.status == "NOT_UPLOADED" || m.status == "REJECTED";
-                   nlohmann::json body{{"member_id", m.place.member_id},
-                                       {"archive_status", m.status},
-                                       {"archive_status_text", StatusText(m.status)},
-                                       {"upload_deadline", m.deadline ? nlohmann::json(*m.deadline) : nlohmann::json()},
-                                       {"overdue", waiting && m.deadline && *m.deadline < today},
-                                       {"current_version", nullptr}};
+                   const bool waiting = m.status == lifecycle::ArchiveStatus::kNotUploaded ||
+                                        m.status == lifecycle::ArchiveStatus::kRejected;
+                   auto body = MemberJson(m);
+                   body.erase("id");
+                   body["member_id"] = m.place.member_id;
+                   body["overdue"] = waiting && m.deadline && *m.deadline < config_.policy.Today(clock_);
+                   body["current_version"] = nullptr;
                    if (m.current_version_id) {
                      const auto v = tx.Run("api_versions", m.place.member_id);
                      const auto f = tx.Run("api_findings", *m.current_version_id);
@@ -132,15 +81,17 @@ void Api::AddArchiveRoutes() {
                          finding["evidence_url"] = fmt::format("/v1/findings/{}/evidence", f.Int(i, 0));
                        findings.push_back(std::move(finding));
                      }
-                     // api_versions lists the newest first, and the current version is the newest.
-                     body["current_version"] = {{"id", v.Int(0, 0)},
-                                                {"version_no", v.Int(0, 1)},
-                                                {"uploaded_at", v.Text(0, 4)},
-                                                {"uploader_kind", v.Text(0, 5)},
-                                                {"verdict", NullableText(v, 0, 6)},
-                                                {"prereviewed_at", NullableText(v, 0, 7)},
-                                                {"decision", NullableText(v, 0, 8)},
-                                                {"decision_reason", NullableText(v, 0, 10)},
+                     // The current version is the newest one that was not withdrawn.
+                     std::size_t c = 0;
+                     while (c + 1 < v.size() && v.Int(c, 0) != *m.current_version_id) ++c;
+                     body["current_version"] = {{"id", v.Int(c, 0)},
+                                                {"version_no", v.Int(c, 1)},
+                                                {"uploaded_at", v.Text(c, 4)},
+                                                {"uploader_kind", v.Text(c, 5)},
+                                                {"verdict", NullableText(v, c, 6)},
+                                                {"prereviewed_at", NullableText(v, c, 7)},
+                                                {"decision", NullableText(v, c, 8)},
+                                                {"decision_reason", NullableText(v, c, 10)},
                                                 {"findings", findings}};
                    }
                    return Json(200, body);
@@ -156,6 +107,8 @@ void Api::AddArchiveRoutes() {
                    if (auto* r = std::get_if<Response>(&found)) return std::move(*r);
                    const auto& m = std::get<MemberRow>(found);
                    const auto v = tx.Run("api_versions", m.place.member_id);
+                   Audit(tx, call, "archive.versions_read", "member", std::to_string(m.place.member_id),
+                         m.place.member_id);
                    nlohmann::json items = nlohmann::json::array();
                    for (std::size_t i = 0; i < v.size(); ++i) {
                      items.push_back({{"id", v.Int(i, 0)},
@@ -169,6 +122,7 @@ void Api::AddArchiveRoutes() {
                                       {"decision", NullableText(v, i, 8)},
                                       {"decided_at", NullableText(v, i, 9)},
                                       {"decision_reason", NullableText(v, i, 10)},
+                                      {"withdrawn_at", NullableText(v, i, 12)},
                                       {"download_url", fmt::format("/v1/members/{}/archive/versions/{}/file",
                                                                    m.place.member_id, v.Int(i, 1))}});
                    }
@@ -215,7 +169,7 @@ void Api::AddArchiveRoutes() {
                  auto refusal = call.db.InTransaction([&](pg::Tx& tx) -> std::optional<Response> {
                    const auto f = tx.Run("api_finding_get", *id);
                    if (f.empty()) return NotFound("FINDING_NOT_FOUND", "该审查结果不存在");
-                   auto m = LoadMember(tx, f.Int(0, 1), false);
+                   auto m = lifecycle::ReadMember(tx, f.Int(0, 1), false);
                    if (!m || !CanRead(call.caller, m->place)) return NotFound("FINDING_NOT_FOUND", "该审查结果不存在");
                    if (f.IsNull(0, 2)) return NotFound("NO_EVIDENCE", "该审查结果没有证据图片");
                    uri = f.Text(0, 2);
@@ -231,6 +185,43 @@ void Api::AddArchiveRoutes() {
                  out.body.assign(std::istreambuf_iterator<char>(*in), std::istreambuf_iterator<char>());
                  return out;
                }});
+}
+
+Response Api::Upload(Call& call, UploadKind kind) {
+  return call.db.InTransaction([&](pg::Tx& tx) -> Response {
+    auto found = ReadableMember(tx, call, true);
+    if (auto* r = std::get_if<Response>(&found)) return std::move(*r);
+    const auto& m = std::get<MemberRow>(found);
+    if (!CanManage(call.caller, m.place)) return Forbidden();
+    lifecycle::PgStore store(tx);
+    lifecycle::Life life(store, config_.policy, clock_);
+    const auto& ref = *call.upload;
+    const auto done = life.Upload(ActorOf(call), m, kind, {ref.uri, ref.sha256, ref.size});
+    if (const auto* refusal = std::get_if<lifecycle::Refusal>(&done)) return Refused(*refusal);
+    const auto& v = std::get<lifecycle::VersionRecord>(done);
+    return Json(201, {{"member_id", m.place.member_id},
+                      {"version_id", v.id},
+                      {"version_no", v.version_no},
+                      {"sha256", v.sha256},
+                      {"size", v.size},
+                      {"uploader_kind", lifecycle::UploaderKindName(v.uploader_kind)},
+                      {"archive_status", "PENDING"},
+                      {"archive_status_text", lifecycle::StatusText(lifecycle::ArchiveStatus::kPending)}});
+  });
+}
+
+Response Api::Withdraw(Call& call) {
+  return call.db.InTransaction([&](pg::Tx& tx) -> Response {
+    auto found = ReadableMember(tx, call, true);
+    if (auto* r = std::get_if<Response>(&found)) return std::move(*r);
+    const auto& m = std::get<MemberRow>(found);
+    if (!CanManage(call.caller, m.place)) return Forbidden();
+    lifecycle::PgStore store(tx);
+    const auto done = lifecycle::Life(store, config_.policy, clock_).Withdraw(ActorOf(call), m);
+    if (const auto* refusal = std::get_if<lifecycle::Refusal>(&done)) return Refused(*refusal);
+    const auto updated = lifecycle::ReadMember(tx, m.place.member_id, false);
+    return Json(200, MemberJson(*updated));
+  });
 }
 
 }  // namespace archive::api

@@ -8,7 +8,8 @@
 #include "common/log/log.hpp"
 #include "common/metrics/endpoint.hpp"
 
-// archive-api [CONFIG.json]: the HTTP API (docs/api.md). Sections "server" (api/server.hpp), "api" (api/app.hpp) and
+// archive-api [CONFIG.json]: the HTTP API (docs/api.md). Sections "policy" (common/lifecycle/policy.hpp), "server"
+// (api/server.hpp), "api" (api/app.hpp) and
 // "metrics" (the Prometheus endpoint, common/metrics/endpoint.hpp); ARCHIVE_DB_URL and ARCHIVE_BLOB_ROOT from the
 // environment.
 int main(int argc, char** argv) {
@@ -20,7 +21,8 @@ int main(int argc, char** argv) {
     auto server_section = settings.Child("server");
     const auto server_config = api::ServerConfig::From(server_section);
     auto api_section = settings.Child("api");
-    auto api_config = api::ApiConfig::From(api_section);
+    const auto policy = lifecycle::Policy::FromSettings(settings);
+    auto api_config = api::ApiConfig::From(api_section, policy);
     auto metrics_section = settings.Child("metrics");
     const auto endpoint_config = metrics::EndpointConfig::From(metrics_section);
     settings.RejectUnknown();

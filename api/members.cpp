@@ -11,40 +11,6 @@
 
 namespace archive::api {
 
-std::optional<MemberRow> LoadMember(pg::Tx& tx, std::int64_t id, bool lock) {
-  const auto r = tx.Run(lock ? "api_member_lock" : "api_member_get", id);
-  if (r.empty()) return std::nullopt;
-  MemberRow m;
-  m.place.member_id = r.Int(0, 0);
-  m.place.org_id = r.Int(0, 1);
-  if (!r.IsNull(0, 2)) m.place.parent_org_id = r.Int(0, 2);
-  m.place.org_path = r.Text(0, 3);
-  m.name = r.Text(0, 4);
-  m.id_card = r.Text(0, 5);
-  m.gender = r.At(0, 6);
-  m.joined_on = r.Text(0, 7);
-  m.dev_number = r.At(0, 8);
-  m.status = r.Text(0, 9);
-  m.deadline = r.At(0, 10);
-  if (!r.IsNull(0, 11)) m.current_version_id = r.Int(0, 11);
-  m.org_name = r.Text(0, 12);
-  m.status_changed_at = r.Text(0, 13);
-  return m;
-}
-
-std::string StatusText(std::string_view status) {
-  if (status == "NOT_UPLOADED") return "档案未上传";
-  if (status == "PENDING") return "尚未认证";
-  if (status == "AUTHENTICATED") return "团员身份已认证";
-  if (status == "REJECTED") return "认证不通过";
-  if (status == "EXEMPT") return "无需上传电子档案";
-  return std::string(status);
-}
-
-member::Date Today(const Clock& clock) {
-  return member::Date{std::chrono::floor<std::chrono::days>(clock.Now() + std::chrono::hours(8))};
-}
-
 Response MemberNotFound() {
   return NotFound("MEMBER_NOT_FOUND", "团员不存在或不在本组织管理范围内");
 }
@@ -52,9 +18,26 @@ Response MemberNotFound() {
 std::variant<MemberRow, Response> ReadableMember(pg::Tx& tx, const Call& call, bool lock) {
   const auto id = IdParam(call, "id");
   if (!id) return BadParameter("id", "必须是正整数");
-  auto m = LoadMember(tx, *id, lock);
+  auto m = lifecycle::ReadMember(tx, *id, lock);
   if (!m || !CanRead(call.caller, m->place)) return MemberNotFound();
   return std::move(*m);
+}
+
+Response Refused(const lifecycle::Refusal& refusal) {
+  return Error(refusal.status, refusal.code, refusal.message);
+}
+
+lifecycle::Actor ActorOf(const Call& call) {
+  return {.user_id = call.caller.user_id,
+          .name = call.caller.login,
+          .org_id = call.caller.org_id,
+          .kind = call.caller.UploaderKind(),
+          .remote_addr = call.request.remote_addr};
+}
+
+std::string StatusTextOf(std::string_view name) {
+  const auto status = lifecycle::ParseStatus(name);
+  return std::string(status ? lifecycle::StatusText(*status) : name);
 }
 
 nlohmann::json MemberJson(const MemberRow& m) {
@@ -62,12 +45,12 @@ nlohmann::json MemberJson(const MemberRow& m) {
           {"name", m.name},
           {"id_card_masked", MaskIdCard(m.id_card)},
           {"gender", m.gender ? nlohmann::json(*m.gender) : nlohmann::json()},
-          {"joined_on", m.joined_on},
+          {"joined_on", member::FormatDate(m.joined_on)},
           {"dev_number", m.dev_number ? nlohmann::json(*m.dev_number) : nlohmann::json()},
           {"org", {{"id", m.place.org_id}, {"name", m.org_name}}},
-          {"archive_status", m.status},
-          {"archive_status_text", StatusText(m.status)},
-          {"upload_deadline", m.deadline ? nlohmann::json(*m.deadline) : nlohmann::json()}};
+          {"archive_status", lifecycle::StatusName(m.status)},
+          {"archive_status_text", lifecycle::StatusText(m.status)},
+          {"upload_deadline", m.deadline ? nlohmann::json(member::FormatDate(*m.deadline)) : nlohmann::json()}};
 }
 
 void Api::AddMemberRoutes() {
@@ -88,7 +71,7 @@ void Api::AddMemberRoutes() {
            return BadParameter("org_id", "必须是组织编号（整数）");
          }
          const std::int64_t org_id = org_field->get<std::int64_t>();
-         const auto row = member::ValidateRow(layout_, cells, config_.validation, Today(clock_), false);
+         const auto row = member::ValidateRow(layout_, cells, config_.validation, config_.policy.Today(clock_), false);
          if (!row.ok()) {
            nlohmann::json errors = nlohmann::json::array();
            for (const auto& f : row.failures) {
@@ -105,25 +88,25 @@ void Api::AddMemberRoutes() {
            if (org.empty() || !call.caller.Covers(org.Text(0, 5))) {
              return NotFound("ORG_NOT_FOUND", "组织不存在或不在本组织管理范围内");
            }
-           MemberPlace place{0, org_id, org.At(0, 4) ? std::optional(org.Int(0, 4)) : std::nullopt, org.Text(0, 5)};
+           const MemberPlace place{.org_id = org_id,
+                                   .parent_org_id = org.IsNull(0, 4) ? std::nullopt : std::optional(org.Int(0, 4)),
+                                   .org_path = org.Text(0, 5)};
            if (!CanManage(call.caller, place)) return Forbidden();
            const auto taken = tx.Run("api_member_conflicts", mb.id_card, mb.dev_number);
            if (taken.Bool(0, 0)) return Error(409, "DUPLICATE_ID_CARD", "该身份证号码的团员已存在");
            if (taken.Bool(0, 1)) return Error(409, "DUPLICATE_DEV_NUMBER", "该发展团员编号已被使用");
-           const bool needs = mb.needs_e_archive;
-           std::optional<std::string> deadline;
-           if (needs) {
-             deadline = member::FormatDate(
-                 member::Date{std::chrono::sys_days(*mb.joined_on) + std::chrono::days(config_.upload_window_days)});
-           }
+           const auto status = config_.policy.InitialStatus(*mb.joined_on);
+           const auto deadline = config_.policy.Deadline(*mb.joined_on);
            const auto birth = mb.birth_date ? std::optional(member::FormatDate(*mb.birth_date)) : std::nullopt;
-           const auto inserted = tx.Run("api_member_insert", org_id, mb.name, mb.id_card, mb.gender, mb.ethnicity,
-                                        birth, member::FormatDate(*mb.joined_on), mb.dev_number, mb.phone, mb.education,
-                                        needs ? "NOT_UPLOADED" : "EXEMPT", deadline);
+           const auto inserted =
+               tx.Run("api_member_insert", org_id, mb.name, mb.id_card, mb.gender, mb.ethnicity, birth,
+                      member::FormatDate(*mb.joined_on), mb.dev_number, mb.phone, mb.education,
+                      std::string(lifecycle::StatusName(status)),
+                      deadline ? std::optional(member::FormatDate(*deadline)) : std::nullopt);
            const auto id = inserted.Int(0, 0);
            Audit(tx, call, "member.create", "member", std::to_string(id), id, std::nullopt,
-                 needs ? "NOT_UPLOADED" : "EXEMPT");
-           auto m = LoadMember(tx, id, false);
+                 std::string(lifecycle::StatusName(status)));
+           auto m = lifecycle::ReadMember(tx, id, false);
            return Json(201, MemberJson(*m));
          });
        }});
@@ -176,23 +159,21 @@ void Api::AddMemberRoutes() {
                    const auto& m = std::get<MemberRow>(found);
                    if (!CanCorrectDevNumber(call.caller, m.place)) return Forbidden();
                    // The same field rules as the import (R9): 12 digits, the regional layout, the admission year.
-                   std::map<std::string, member::CellValue> cells{{"name", member::CellValue::Text(m.name)},
-                                                                  {"id_card", member::CellValue::Text(m.id_card)},
-                                                                  {"joined_on", member::CellValue::Text(m.joined_on)},
-                                                                  {"dev_number", member::CellValue::Text(*number)}};
-                   const auto row = member::ValidateRow(layout_, cells, config_.validation, Today(clock_), false);
+                   std::map<std::string, member::CellValue> cells{
+                       {"name", member::CellValue::Text(m.name)},
+                       {"id_card", member::CellValue::Text(m.id_card)},
+                       {"joined_on", member::CellValue::Text(member::FormatDate(m.joined_on))},
+                       {"dev_number", member::CellValue::Text(*number)}};
+                   const auto row =
+                       member::ValidateRow(layout_, cells, config_.validation, config_.policy.Today(clock_), false);
                    for (const auto& f : row.failures) {
                      if (f.column_key == "dev_number") return Error(400, f.code, f.message);
                    }
-                   if (m.dev_number == row.member.dev_number) return Json(200, MemberJson(m));
-                   const auto taken = tx.Run("api_member_conflicts", "", row.member.dev_number);
-                   if (taken.Bool(0, 1)) return Error(409, "DUPLICATE_DEV_NUMBER", "该发展团员编号已被使用");
-                   tx.Run("api_member_set_dev_number", m.place.member_id, row.member.dev_number);
-                   Audit(tx, call, "member.correct_dev_number", "member", std::to_string(m.place.member_id),
-                         m.place.member_id, std::nullopt, std::nullopt, std::nullopt,
-                         {{"from", m.dev_number ? nlohmann::json(*m.dev_number) : nlohmann::json()},
-                          {"to", *row.member.dev_number}});
-                   auto updated = LoadMember(tx, m.place.member_id, false);
+                   lifecycle::PgStore store(tx);
+                   lifecycle::Life life(store, config_.policy, clock_);
+                   const auto done = life.CorrectNumber(ActorOf(call), m, *row.member.dev_number);
+                   if (const auto* refusal = std::get_if<lifecycle::Refusal>(&done)) return Refused(*refusal);
+                   auto updated = lifecycle::ReadMember(tx, m.place.member_id, false);
                    return Json(200, MemberJson(*updated));
                  });
                }});
@@ -229,7 +210,7 @@ void Api::AddMemberRoutes() {
                                     {"id_card_masked", MaskIdCard(r.Text(i, 2))},
                                     {"dev_number", r.IsNull(i, 3) ? nlohmann::json() : nlohmann::json(r.Text(i, 3))},
                                     {"archive_status", r.Text(i, 4)},
-                                    {"archive_status_text", StatusText(r.Text(i, 4))},
+                                    {"archive_status_text", StatusTextOf(r.Text(i, 4))},
                                     {"org", {{"id", r.Int(i, 5)}, {"name", r.Text(i, 6)}}}});
                  }
                  // The answer leaves once its audit row is committed (in a batch with other reads'). The search
@@ -244,6 +225,16 @@ void Api::AddMemberRoutes() {
                  return response;
                }});
 
+  router_.Add({.method = "PATCH",
+               .pattern = "/v1/members/{id}",
+               .operation = "editMember",
+               .body = BodyKind::kJson,
+               .handler = [this](Call& call) { return EditMember(call); }});
+  router_.Add({.method = "GET",
+               .pattern = "/v1/me",
+               .operation = "getMe",
+               .handler = [this](Call& call) { return Me(call); }});
+
   router_.Add({.method = "GET",
                .pattern = "/v1/members/{id}/transfer-eligibility",
                .operation = "transferEligibility",
@@ -253,16 +244,96 @@ void Api::AddMemberRoutes() {
                    if (auto* r = std::get_if<Response>(&found)) return std::move(*r);
                    const auto& m = std::get<MemberRow>(found);
                    // R8: an unauthenticated new member cannot start an organization transfer.
-                   const bool ok = m.status == "AUTHENTICATED" || m.status == "EXEMPT";
+                   const bool ok = m.status == lifecycle::ArchiveStatus::kAuthenticated ||
+                                   m.status == lifecycle::ArchiveStatus::kExempt;
                    nlohmann::json body{{"member_id", m.place.member_id}, {"eligible", ok}};
                    if (!ok) {
                      body["code"] = "NOT_AUTHENTICATED";
                      body["message"] =
-                         fmt::format("团员身份尚未认证（当前状态：{}），不能办理组织关系转接", StatusText(m.status));
+                         fmt::format("团员身份尚未认证（当前状态：{}），不能办理组织关系转接", lifecycle::StatusText(m.status));
                    }
                    return Json(200, body);
                  });
                }});
+}
+
+Response Api::EditMember(Call& call) {
+  bool bad = false;
+  std::map<std::string, std::optional<std::string>> fields;
+  for (const char* key : {"name", "id_card", "joined_on"}) {
+    fields[key] = TextField(call, key, bad);
+    if (bad) return BadParameter(key, "必须是字符串");
+  }
+  const auto confirm = call.body.find("confirm");
+  if (confirm != call.body.end() && !confirm->is_boolean()) return BadParameter("confirm", "只能是 true 或 false");
+  const bool confirmed = confirm != call.body.end() && confirm->get<bool>();
+  return call.db.InTransaction([&](pg::Tx& tx) -> Response {
+    auto found = ReadableMember(tx, call, true);
+    if (auto* r = std::get_if<Response>(&found)) return std::move(*r);
+    const auto& m = std::get<MemberRow>(found);
+    if (!CanManage(call.caller, m.place)) return Forbidden();
+    // The same field rules as a new member: the ID check digit, the age at admission, the date's form.
+    std::map<std::string, member::CellValue> cells{
+        {"name", member::CellValue::Text(fields["name"].value_or(m.name))},
+        {"id_card", member::CellValue::Text(fields["id_card"].value_or(m.id_card))},
+        {"joined_on", member::CellValue::Text(fields["joined_on"].value_or(member::FormatDate(m.joined_on)))}};
+    if (m.dev_number) cells["dev_number"] = member::CellValue::Text(*m.dev_number);
+    const auto row = member::ValidateRow(layout_, cells, config_.validation, config_.policy.Today(clock_), false);
+    // Only the edited fields are judged here: the others were checked when the member was entered, and a
+    // development number that no longer fits the new admission year is corrected on its own route (R9).
+    nlohmann::json errors = nlohmann::json::array();
+    for (const auto& f : row.failures) {
+      if (f.column_key != "name" && f.column_key != "id_card" && f.column_key != "joined_on") continue;
+      errors.push_back({{"code", f.code}, {"field", f.column_key}, {"message", f.message}});
+    }
+    if (!errors.empty()) {
+      return Json(400, {{"code", "INVALID_MEMBER"},
+                        {"message", fmt::format("团员信息有 {} 处错误", errors.size())},
+                        {"errors", errors}});
+    }
+    lifecycle::PgStore store(tx);
+    const auto done = lifecycle::Life(store, config_.policy, clock_)
+                          .EditMember(ActorOf(call), m, row.member.name, row.member.id_card, *row.member.joined_on,
+                                      confirmed);
+    if (const auto* refusal = std::get_if<lifecycle::Refusal>(&done)) return Refused(*refusal);
+    const auto& out = std::get<lifecycle::EditOutcome>(done);
+    const auto& e = out.edit;
+    const nlohmann::json after{
+        {"name", e.name},
+        {"id_card_masked", MaskIdCard(e.id_card)},
+        {"joined_on", member::FormatDate(e.joined_on)},
+        {"archive_status", lifecycle::StatusName(e.status)},
+        {"archive_status_text", lifecycle::StatusText(e.status)},
+        {"upload_deadline", e.deadline ? nlohmann::json(member::FormatDate(*e.deadline)) : nlohmann::json()}};
+    nlohmann::json body{{"applied", out.applied}, {"after", after}};
+    if (!out.applied) {
+      body["before"] = MemberJson(m);
+      body["message"] = "请核对修改后的信息，确认无误后以 \"confirm\": true 再次提交（信息确认）";
+    }
+    return Json(200, body);
+  });
+}
+
+Response Api::Me(Call& call) {
+  nlohmann::json body{{"login", call.caller.login}, {"role", RoleName(call.caller.role)}};
+  if (call.caller.org_id) body["org_id"] = *call.caller.org_id;
+  if (!call.caller.member_id) return Json(200, body);
+  return call.db.InTransaction([&](pg::Tx& tx) -> Response {
+    const auto m = lifecycle::ReadMember(tx, *call.caller.member_id, false);
+    if (!m) return MemberNotFound();
+    body["member"] = MemberJson(*m);
+    body["member"]["id_card_masked"] = MaskIdCard(m->id_card);
+    nlohmann::json findings = nlohmann::json::array();
+    if (m->current_version_id) {
+      const auto f = tx.Run("api_findings", *m->current_version_id);
+      for (std::size_t i = 0; i < f.size(); ++i) {
+        findings.push_back({{"code", f.Text(i, 1)}, {"severity", f.Text(i, 2)}, {"message", f.Text(i, 4)}});
+      }
+    }
+    body["member"]["findings"] = findings;
+    Audit(tx, call, "member.read_own", "member", std::to_string(m->place.member_id), m->place.member_id);
+    return Json(200, body);
+  });
 }
 
 }  // namespace archive::api

@@ -7,31 +7,19 @@
 #include <nlohmann/json.hpp>
 
 #include <variant>
+
 #include "api/access.hpp"
 #include "api/app.hpp"
 #include "common/base/clock.hpp"
+#include "common/lifecycle/life.hpp"
+#include "common/lifecycle/pg_store.hpp"
 #include "common/member/date.hpp"
 #include "common/pg/pg.hpp"
 
 // A member as the handlers load it, and its JSON forms.
 namespace archive::api {
 
-struct MemberRow {
-  MemberPlace place;
-  std::string name;
-  std::string id_card;
-  std::optional<std::string> gender;
-  std::string joined_on;
-  std::optional<std::string> dev_number;
-  std::string status;
-  std::optional<std::string> deadline;
-  std::optional<std::int64_t> current_version_id;
-  std::string org_name;
-  std::string status_changed_at;
-};
-
-// The member, or nullopt. lock = true takes the row lock (api_member_lock) for a change.
-std::optional<MemberRow> LoadMember(pg::Tx& tx, std::int64_t id, bool lock);
+using MemberRow = lifecycle::MemberRecord;
 
 // The member named by the path parameter {id}, when the caller may read them (CanRead); otherwise the 400 or
 // 404 to answer. lock = true takes the row lock.
@@ -39,11 +27,14 @@ std::variant<MemberRow, Response> ReadableMember(pg::Tx& tx, const Call& call, b
 
 Response MemberNotFound();
 
-// Today in China Standard Time (UTC+8), the calendar the League's dates are in.
-member::Date Today(const Clock& clock);
+// A refusal of a transition (common/lifecycle/life.hpp) as the response to send.
+Response Refused(const lifecycle::Refusal& refusal);
 
-// The Chinese name of an archive status, as users see it (R4).
-std::string StatusText(std::string_view status);
+// The transitions' actor for the caller of call.
+lifecycle::Actor ActorOf(const Call& call);
+
+// The Chinese text of a status as the database stores it ("PENDING"); the name itself when unknown.
+std::string StatusTextOf(std::string_view name);
 
 // The member with the ID card number masked (first 6 + last 4): lists and single reads alike.
 nlohmann::json MemberJson(const MemberRow& m);

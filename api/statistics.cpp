@@ -24,7 +24,7 @@ void Api::AddStatisticsRoutes() {
                .operation = "getStatistics",
                .handler = [this](Call& call) -> Response {
                  if (!call.caller.IsAdmin()) return Forbidden();
-                 const auto today = member::FormatDate(Today(clock_));
+                 const auto today = member::FormatDate(config_.policy.Today(clock_));
                  const auto from = MonthStart(QueryParam(call, "from").value_or(today.substr(0, 4) + "-01"));
                  if (!from) return BadParameter("from", "必须是年月，例如 2024-01");
                  const auto to = MonthStart(QueryParam(call, "to").value_or(today.substr(0, 7)));

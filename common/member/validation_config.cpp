@@ -33,7 +33,6 @@ ValidationConfig ValidationConfig::From(config::Section& section) {
   ValidationConfig c;
   section.Read("min_join_age", c.min_join_age);
   section.Read("max_join_age", c.max_join_age);
-  c.e_archive_required_from = ReadDate(section, "e_archive_required_from", c.e_archive_required_from);
   c.dev_number_required_from = ReadDate(section, "dev_number_required_from", c.dev_number_required_from);
   std::string pattern;
   std::string hint;

@@ -27,7 +27,8 @@ struct ValidationConfig {
   // Age at admission in full years (周岁), inclusive: the League constitution's 14 to 28.
   int min_join_age = 14;
   int max_join_age = 28;
-  // R1: members admitted on or after this date need an e-archive (Member::needs_e_archive).
+  // R1: members admitted on or after this date need an e-archive (Member::needs_e_archive). Not a key of this
+  // section: the caller copies it from the "policy" section (common/lifecycle/policy.hpp), its one place.
   Date e_archive_required_from{std::chrono::year{2020}, std::chrono::January, std::chrono::day{1}};
   // Members admitted on or after this date must have a development number. Defaults to the R1 date, because the
   // e-archive's page-1 check (R9) needs it; the national system itself demands it from 2017-01-01 for most regions,
@@ -37,7 +38,7 @@ struct ValidationConfig {
   // Set per batch by the import worker: rows must name their 团支部 (the importing organization is not a branch).
   bool require_branch = false;
 
-  // Reads min_join_age, max_join_age, e_archive_required_from, dev_number_required_from ("YYYY-MM-DD"),
+  // Reads min_join_age, max_join_age, dev_number_required_from ("YYYY-MM-DD"),
   // dev_number_tail_pattern and dev_number_tail_hint, then rejects unknown keys. Throws config::Error.
   static ValidationConfig From(config::Section& section);
 };

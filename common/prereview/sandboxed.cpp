@@ -189,32 +189,38 @@ Report SandboxedChecker::Check(std::string_view bytes, const Expectations& expec
     // Refused before it costs a child anything; the same finding the child would give.
     return TooLarge(bytes.size(), config_.max_bytes);
   }
-  const auto start = std::chrono::steady_clock::now();
-  const sandbox::Reply reply = pool_.Call(EncodeRequest(bytes, expected));
-  if (check_seconds_ != nullptr) {
-    check_seconds_->Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  const std::string request = EncodeRequest(bytes, expected);
+  for (int attempt = 1;; ++attempt) {
+    const auto start = std::chrono::steady_clock::now();
+    const sandbox::Reply reply = pool_.Call(request);
+    if (check_seconds_ != nullptr) {
+      check_seconds_->Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+    if (reply.bytes) {
+      if (auto decoded = DecodeReply(*reply.bytes)) return std::move(*decoded);
+    }
+    const std::string detail = reply.bytes ? "garbled reply" : reply.detail;
+    // The one place a sandbox failure is counted.
+    CountFailure(reply.failure ? sandbox::FailureName(*reply.failure) : "garbled");
+    log::Get("prereview")->warn("the pre-review child failed on a file ({} bytes, attempt {}): {}", bytes.size(),
+                                attempt, detail);
+    if (reply.failure == sandbox::Failure::kTimedOut) {
+      if (attempt < 2) continue;
+      report.Add(Code::kTimeout, std::nullopt,
+                 fmt::format("文件处理超过{}秒仍未完成，文件可能过于复杂或已损坏，请重新扫描后上传。",
+                             config_.timeout.count() / 1000),
+                 {{"detail", detail}, {"attempts", attempt}});
+      return report;
+    }
+    if (reply.failure == sandbox::Failure::kMemoryLimit) {
+      report.Add(Code::kCorrupt, std::nullopt,
+                 "文件过于复杂或含有超大图像，无法在限定内存内打开，请重新扫描后上传。",
+                 {{"reason", "memory_limit"}, {"detail", reply.detail}});
+      return report;
+    }
+    throw SandboxFailure(fmt::format("the pre-review sandbox failed ({}): {}; the upload is retried, then dead-lettered",
+                                     reply.failure ? sandbox::FailureName(*reply.failure) : "garbled", detail));
   }
-  if (reply.bytes) {
-    if (auto decoded = DecodeReply(*reply.bytes)) return std::move(*decoded);
-  }
-  const nlohmann::json values{{"detail", reply.bytes ? "garbled reply" : reply.detail}};
-  // The one place a sandbox failure is counted.
-  CountFailure(reply.failure ? sandbox::FailureName(*reply.failure) : "garbled");
-  log::Get("prereview")
-      ->warn("the pre-review child failed on a file ({} bytes): {}", bytes.size(), values["detail"].get<std::string>());
-  if (reply.failure == sandbox::Failure::kTimedOut) {
-    report.Add(Code::kTimeout, std::nullopt,
-               fmt::format("文件处理超过{}秒仍未完成，文件可能过于复杂或已损坏，请重新扫描后上传。",
-                           config_.timeout.count() / 1000),
-               values);
-  } else if (reply.failure == sandbox::Failure::kMemoryLimit) {
-    report.Add(Code::kCorrupt, std::nullopt, "文件过于复杂或含有超大图像，无法在限定内存内打开，请重新扫描后上传。",
-               {{"reason", "memory_limit"}, {"detail", reply.detail}});
-  } else {
-    report.Add(Code::kCorrupt, std::nullopt, "文件已损坏，无法打开，请重新扫描后上传。",
-               {{"reason", "reader_failed"}, {"detail", values["detail"]}});
-  }
-  return report;
 }
 
 std::string SandboxProgramBesideSelf() {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <stdexcept>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,9 +30,19 @@ nlohmann::json ConfigJson(const Config& config);
 // (libgomp reads it when it loads); SandboxedChecker sees to that.
 int ServeChild(int argc, char** argv);
 
+// A failure of our own machinery, not of the file: the child crashed, broke the protocol or could not start.
+// It is never a finding against the member: the worker lets it propagate, so the consumer loop retries the
+// upload and, after its attempts, dead-letters it for ops (docs/rules.md R4).
+class SandboxFailure : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // Runs Checker in warm prereview-sandbox children (config.children of them) under sandbox limits: the
-// address space config.child_memory_bytes, the wall time config.timeout. A child that crashes, hangs or runs
-// out of memory on a file becomes a finding (CORRUPT or TIMEOUT) and is replaced; the pool keeps serving.
+// address space config.child_memory_bytes, the wall time config.timeout. A child that runs out of memory on a
+// file gives CORRUPT. A child that runs out of time is tried once more with the full budget (a loaded host slows
+// a good file down), and a second time-out gives TIMEOUT. A child that crashes or garbles its reply throws
+// SandboxFailure. The child is replaced either way; the pool keeps serving.
 //
 // With a metrics registry (which must outlive it), each check that reaches a child counts its wall time into
 // prereview_check_seconds, and each failed one into prereview_sandbox_failures_total{kind} (kind: a

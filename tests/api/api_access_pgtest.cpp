@@ -101,6 +101,16 @@ TEST(ApiAccessMatrix, EveryRouteGivesExactlyTheAccessTheRulesAllow) {
          return Target{"PUT", fmt::format("/v1/members/{}/archive", m), Pdf(), "application/pdf"};
        },
        "REJECTED", Expect(0, 201, 0, "manage")},
+      {"withdrawArchive",
+       [](ApiFixture&, std::int64_t m) {
+         return Target{"POST", fmt::format("/v1/members/{}/archive/withdraw", m)};
+       },
+       "PENDING", Expect(0, 200, 0, "manage")},
+      {"editMember",
+       [](ApiFixture&, std::int64_t m) {
+         return Target{"PATCH", fmt::format("/v1/members/{}", m), R"({"joined_on": "2023-03-02"})"};
+       },
+       "NOT_UPLOADED", Expect(0, 200, 0, "manage")},
       {"getArchiveStatus",
        [](ApiFixture&, std::int64_t m) {
          return Target{"GET", fmt::format("/v1/members/{}/archive", m)};
@@ -256,6 +266,29 @@ TEST(ApiAccessMatrix, EveryRouteGivesExactlyTheAccessTheRulesAllow) {
                     return Target{"GET", "/v1/approvals"};
                   },
                   "NOT_UPLOADED", committees});
+  rows.push_back({"approveArchives",
+                  [](ApiFixture& fx, std::int64_t m) {
+                    return Target{"POST", "/v1/approvals/approve",
+                                  fmt::format(R"({{"version_ids": [{}]}})", fx.CurrentVersion(m))};
+                  },
+                  "PENDING", committees});
+  rows.push_back({"listNotifications",
+                  [](ApiFixture&, std::int64_t) {
+                    return Target{"GET", "/v1/notifications"};
+                  },
+                  "NOT_UPLOADED", any_admin});
+  rows.push_back({"markNotificationsRead",
+                  [](ApiFixture&, std::int64_t) {
+                    return Target{"POST", "/v1/notifications/read", R"({"all": true})"};
+                  },
+                  "NOT_UPLOADED", any_admin});
+  std::map<std::string, int> anyone;
+  for (const auto& c : kCallers) anyone[c] = 200;
+  rows.push_back({"getMe",
+                  [](ApiFixture&, std::int64_t) {
+                    return Target{"GET", "/v1/me"};
+                  },
+                  "NOT_UPLOADED", anyone});
   rows.push_back({"approvalOverview",
                   [](ApiFixture&, std::int64_t) {
                     return Target{"GET", "/v1/approvals/overview"};

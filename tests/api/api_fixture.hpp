@@ -88,9 +88,11 @@ class ApiFixture {
 
   std::string NextCode(const std::string& prefix) { return prefix + std::to_string(++sequence_); }
 
- private:
+  // An organization named name (org(name) finds it) and a user who (token(who)) of role in an organization.
   std::int64_t AddOrg(const std::string& name, const std::string& kind, std::optional<std::int64_t> parent);
   void AddUser(const std::string& who, const std::string& role, std::int64_t org);
+
+ private:
   std::string IssueToken(std::int64_t user_id);
 
   archive::testing::TestSchema schema_;

@@ -35,7 +35,7 @@ class ApiTest : public ::testing::Test {
  protected:
   static ApiConfig SmallUploads() {
     ApiConfig c;
-    c.max_upload_bytes = 256 * 1024;
+    c.policy.max_archive_bytes = 256 * 1024;
     return c;
   }
   ApiFixture f{SmallUploads()};

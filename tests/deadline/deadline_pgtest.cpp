@@ -7,6 +7,8 @@
 #include "common/events/builtin.hpp"
 #include "common/reminder/reminder.hpp"
 #include "common/testing/testing.hpp"
+#include "common/lifecycle/policy.hpp"
+#include "common/member/date.hpp"
 #include "workers/deadline/handler.hpp"
 #include "workers/reminder/handler.hpp"
 #include "workers/reminder/notifier.hpp"
@@ -42,12 +44,15 @@ class DeadlineTest : public ::testing::Test {
     });
   }
 
+  // A member as the API and the import write one: the deadline is policy_.Deadline(joined_on), NULL when exempt.
   std::int64_t AddMember(std::int64_t org, const std::string& joined_on, const std::string& status,
                          const std::string& name = "团员") {
     const std::string id_card = testing::MakeIdCard("2008" + std::string("0101"), fmt::format("{:03}", ++seq_));
-    return QueryInt(db_, fmt::format("INSERT INTO members (org_id, name, id_card, joined_on, archive_status) VALUES "
-                                     "({}, '{}', '{}', '{}', '{}') RETURNING id",
-                                     org, name, id_card, joined_on, status));
+    const auto deadline = policy_.Deadline(*member::ParseIsoDate(joined_on));
+    return QueryInt(db_, fmt::format("INSERT INTO members (org_id, name, id_card, joined_on, archive_status, "
+                                     "upload_deadline) VALUES ({}, '{}', '{}', '{}', '{}', {}) RETURNING id",
+                                     org, name, id_card, joined_on, status,
+                                     deadline ? "'" + member::FormatDate(*deadline) + "'" : "NULL"));
   }
 
   // A branch upload of member id that is pending since `since` (and has verdict, when given).
@@ -109,6 +114,7 @@ class DeadlineTest : public ::testing::Test {
   testing::TestSchema schema_;
   pg::Connection db_{schema_.url(), "deadline-test"};
   testing::FakeClock clock_{Morning("2026-03-01")};
+  lifecycle::Policy policy_;
   deadline::Sweeper sweeper_{deadline::Config{}, clock_};
   metrics::Registry metrics_;
   deadline::Handler handler_{sweeper_, clock_, metrics_};
@@ -197,9 +203,12 @@ TEST_F(DeadlineTest, LeavesExemptAndAuthenticatedMembersAlone) {
   EXPECT_TRUE(Reminders(done).empty());
 }
 
-TEST_F(DeadlineTest, TheStartDateAndTheWindowComeFromConfig) {
-  config::Section section(nlohmann::json{{"start_date", "2026-02-01"}, {"upload_window_days", 10}}, "deadline");
-  deadline::Sweeper sweeper(deadline::Config::From(section), clock_);
+TEST_F(DeadlineTest, TheStartDateAndTheWindowComeFromThePolicy) {
+  config::Section policy_section(
+      nlohmann::json{{"e_archive_required_from", "2026-02-01"}, {"upload_window_days", 10}}, "policy");
+  policy_ = lifecycle::Policy::From(policy_section);
+  config::Section section(nlohmann::json::object(), "deadline");
+  deadline::Sweeper sweeper(deadline::Config::From(section, policy_), clock_);
   deadline::Handler handler(sweeper, clock_, metrics_);
   const auto old = AddMember(4, "2026-01-31", "NOT_UPLOADED");
   const auto member = AddMember(4, "2026-02-01", "NOT_UPLOADED");  // deadline 2026-02-11

@@ -9,22 +9,20 @@ namespace {
 
 deadline::Config ReadDeadline(const nlohmann::json& value) {
   config::Section section(value, "deadline");
-  return deadline::Config::From(section);
+  return deadline::Config::From(section, lifecycle::Policy{});
 }
 
 TEST(DeadlineConfig, DefaultsAreTheIssueMilestones) {
   const auto c = ReadDeadline(nlohmann::json::object());
   EXPECT_EQ(c.Offsets(), (std::vector<int>{-7, -3, -1, 0, 1}));
-  EXPECT_EQ(c.start_date, "2020-01-01");
-  EXPECT_EQ(c.upload_window_days, 30);
-  EXPECT_EQ(c.review_days, 7);
+  EXPECT_EQ(c.policy.upload_window_days, 30);
+  EXPECT_EQ(c.policy.review_days, 7);
   EXPECT_EQ(c.repeat_every_days, 7);
 }
 
 TEST(DeadlineConfig, ReadsMilestonesAsDaysFromTheDeadline) {
-  const auto c = ReadDeadline({{"milestones", {"T-14", "T0", "T+2"}}, {"upload_window_days", 45}});
+  const auto c = ReadDeadline({{"milestones", {"T-14", "T0", "T+2"}}});
   EXPECT_EQ(c.Offsets(), (std::vector<int>{-14, 0, 2}));
-  EXPECT_EQ(c.upload_window_days, 45);
 }
 
 TEST(DeadlineConfig, RefusesMalformedOrUnorderedMilestonesAndUnknownKeys) {

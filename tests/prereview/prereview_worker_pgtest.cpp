@@ -126,17 +126,19 @@ TEST_F(PrereviewWorkerTest, LeavesAGoodBranchUploadPendingForTheSuperior) {
   EXPECT_EQ(Count("SELECT count(*) FROM archive_versions WHERE page1_fingerprint IS NOT NULL"), 1);
 }
 
-TEST_F(PrereviewWorkerTest, ReturnsAnIntegrityFailureToTheUploaderWithTheReason) {
+TEST_F(PrereviewWorkerTest, AFailTellsTheUploaderAndLeavesTheDecisionToTheCommittee) {
   const auto member = Member("202412345678", "王小明", "021");
   const auto version = Upload(member, "<html><body>入团志愿书</body></html>", "branch");
   Deliver(Uploaded(member, version));
   EXPECT_EQ(Verdict(version), "FAIL");
-  EXPECT_EQ(Status(member), "REJECTED");
+  EXPECT_EQ(Status(member), "PENDING");
   const pg::Result findings = Findings(version);
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings.Text(0, 0), "NOT_PDF");
-  EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE from_state = 'PENDING' AND to_state = 'REJECTED'"
-                  " AND reason LIKE '预审未通过：%'"),
+  EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE to_state = 'REJECTED'"), 0);
+  EXPECT_EQ(Count(fmt::format("SELECT count(*) FROM notifications WHERE kind = 'PREREVIEW_FAILED' AND member_id = {}"
+                              " AND version_id = {} AND text LIKE '%预审未通过%'",
+                              member, version)),
             1);
 }
 

@@ -369,8 +369,11 @@ int Import(const Args& args, std::ostream& out) {
   const auto layout = member::BuiltinMemberTemplate();
   import::SandboxedParser parser(import::SandboxProgramBesideSelf("import-sandbox"), sandbox::Limits{}, 1);
   SystemClock clock;
-  config::Section no_settings(nlohmann::json::object(), "import");
-  import::Importer importer(import::Config::From(no_settings), layout, parser, blobs, clock);
+  // The same settings as the import worker's: ARCHIVE_CONFIG's "import" and "policy" sections.
+  auto settings = config::Load();
+  auto import_section = settings.Child("import");
+  import::Importer importer(import::Config::From(import_section, lifecycle::Policy::FromSettings(settings)), layout,
+                            parser, blobs, clock);
   const import::Result result = db.InTransaction([&](pg::Tx& tx) { return importer.Run(tx, batch_id, nullptr); });
   if (args.Flag("json")) {
     out << ResultJson(result).dump(2) << "\n";

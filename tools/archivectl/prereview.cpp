@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "common/config/config.hpp"
+#include "common/lifecycle/policy.hpp"
 #include "common/prereview/sandboxed.hpp"
 #include "tools/archivectl/commands.hpp"
 
@@ -33,8 +34,10 @@ int Prereview(const Args& args, std::ostream& out) {
     throw UsageError("--number must be the 12-digit development number");
   }
 
-  config::Section settings = config::Load().Child("prereview");
-  const prereview::Config config = prereview::Config::From(settings);
+  auto settings = config::Load();
+  auto section = settings.Child("prereview");
+  prereview::Config config = prereview::Config::From(section);
+  config.max_bytes = lifecycle::Policy::FromSettings(settings).max_archive_bytes;  // R2's one key
   prereview::SandboxedChecker checker(prereview::SandboxProgramBesideSelf(), config);
   prereview::Report report = checker.Check(bytes.str(), expected);
 

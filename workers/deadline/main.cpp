@@ -8,7 +8,8 @@ int main(int argc, char** argv) {
                            {.group = "deadline", .topics = {"deadline.sweep-requested"}, .max_batch = 1},
                            [](worker::Process& process) {
                              auto deadline_section = process.settings().Child("deadline");
-                             const auto deadline_config = deadline::Config::From(deadline_section);
+                             const auto policy = lifecycle::Policy::FromSettings(process.settings());
+                             const auto deadline_config = deadline::Config::From(deadline_section, policy);
                              SystemClock clock;
                              deadline::Sweeper sweeper(deadline_config, clock);
                              deadline::Handler handler(sweeper, clock, process.metrics());

@@ -34,15 +34,12 @@ std::vector<int> Config::Offsets() const {
   return offsets;
 }
 
-Config Config::From(config::Section& section) {
+Config Config::From(config::Section& section, const lifecycle::Policy& policy) {
   Config c;
-  section.Read("start_date", c.start_date);
-  section.Read("upload_window_days", c.upload_window_days);
-  section.Read("review_days", c.review_days);
+  c.policy = policy;
   section.Read("milestones", c.milestones);
   section.Read("repeat_every_days", c.repeat_every_days);
   section.Read("catch_up_days", c.catch_up_days);
-  section.Read("time_zone", c.time_zone);
   section.Read("busy_retry_ms", c.busy_retry);
   section.Read("max_clock_skew_seconds", c.max_clock_skew_seconds);
   section.RejectUnknown();
@@ -53,8 +50,6 @@ Config Config::From(config::Section& section) {
   }
   if (c.repeat_every_days < 1) throw config::Error("deadline.repeat_every_days must be at least 1");
   if (c.catch_up_days < 1) throw config::Error("deadline.catch_up_days must be at least 1");
-  if (c.upload_window_days < 0 || c.review_days < 0)
-    throw config::Error("deadline.upload_window_days and deadline.review_days must not be negative");
   return c;
 }
 
@@ -64,7 +59,7 @@ Sweeper::Sweeper(Config config, const Clock& clock) : config_(std::move(config))
 
 std::pair<std::string, bool> Sweeper::Day(pg::Tx& tx, const std::string& as_of) {
   const auto r =
-      tx.Run("deadline_day", as_of, config_.time_zone, FormatUtc(clock_.Now()), config_.max_clock_skew_seconds);
+      tx.Run("deadline_day", as_of, config_.policy.time_zone, FormatUtc(clock_.Now()), config_.max_clock_skew_seconds);
   return {r.Text(0, 0), r.Bool(0, 1)};
 }
 
@@ -80,8 +75,8 @@ SweepResult Sweeper::Run(pg::Tx& tx, const std::string& as_of, const std::string
   result.sweep_id = tx.Run("deadline_sweep_begin", event_id, as_of, result.day, requested_by, locked_at).Int(0, 0);
   result.resolved = tx.Run("deadline_resolve", FormatUtc(clock_.Now())).affected();
   result.created =
-      tx.Run("deadline_sweep", as_of, config_.time_zone, config_.start_date, config_.upload_window_days, offsets_,
-             config_.repeat_every_days, config_.catch_up_days, config_.review_days, result.sweep_id)
+      tx.Run("deadline_sweep", as_of, config_.policy.time_zone, offsets_, config_.repeat_every_days,
+             config_.catch_up_days, config_.policy.review_days, result.sweep_id)
           .affected();
   tx.Run("deadline_sweep_finish", result.sweep_id, result.created, result.resolved);
   return result;

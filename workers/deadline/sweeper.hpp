@@ -8,29 +8,27 @@
 
 #include "common/base/clock.hpp"
 #include "common/config/config.hpp"
+#include "common/lifecycle/policy.hpp"
 #include "common/pg/pg.hpp"
 
 // The deadline sweep (R1, R3, R7): finds members whose archive is late or about to be, and records one
 // reminder per (member, situation, milestone, first recipient). The situations:
 //   NOT_UPLOADED      no upload yet                                    -> the branch
 //   REJECTED          rejected by the superior and not replaced yet     -> the branch
-//   PENDING_REVIEW    a branch upload waits for the superior longer than review_days -> the superior
+//   PENDING_REVIEW    a branch upload waits for its approver longer than review_days -> the approver (R4)
 //   PREREVIEW_FAILED  the current upload failed the pre-review (FAIL), no new upload yet -> the branch
-// Milestones are days relative to the deadline (joined_on + upload_window_days; for PENDING_REVIEW the day
-// the upload became pending + review_days, from T0 on), then one every repeat_every_days after the last.
+// Milestones are days relative to the deadline (members.upload_deadline; for PENDING_REVIEW the day the upload
+// became pending + policy.review_days, from T0 on), then one every repeat_every_days after the last.
 // A sweep records every milestone that fell due since the day of the previous sweep (that day included, so
 // a second sweep on one day sees members who entered a situation since the first; at most catch_up_days
 // back), so a sweep after a downtime catches up; the unique key of reminders makes every re-run a no-op.
 namespace archive::deadline {
 
 struct Config {
-  std::string start_date = "2020-01-01";  // R1: members admitted earlier are exempt
-  int upload_window_days = 30;            // R3
-  int review_days = 7;
+  lifecycle::Policy policy;  // the "policy" section: the time zone and review_days; deadlines are stored (R1, R3)
   std::vector<std::string> milestones = {"T-7", "T-3", "T-1", "T0", "T+1"};
   int repeat_every_days = 7;  // after the last milestone, while the situation lasts
   int catch_up_days = 31;     // how far back a sweep looks, at most, for milestones it has not recorded
-  std::string time_zone = "Asia/Shanghai";
   std::chrono::milliseconds busy_retry{5000};  // when another sweep holds the lock
   int max_clock_skew_seconds = 3600;           // a sweep as of later than now + this is refused
 
@@ -38,7 +36,7 @@ struct Config {
   std::vector<int> Offsets() const;
 
   // Reads the "deadline" section; throws config::Error naming a bad milestone or number.
-  static Config From(config::Section& section);
+  static Config From(config::Section& section, const lifecycle::Policy& policy);
 };
 
 struct SweepResult {

@@ -244,9 +244,9 @@ class Writer {
 
  private:
   pg::Value DeadlineOf(const member::Member& m) const {
-    if (!m.needs_e_archive) return {};
-    return member::FormatDate(
-        member::Date(std::chrono::sys_days(*m.joined_on) + std::chrono::days(config_.upload_window_days)));
+    const auto deadline = config_.policy.Deadline(*m.joined_on);
+    if (!deadline) return {};
+    return member::FormatDate(*deadline);
   }
 
   // Inserts the valid rows, optimistically: a new member's ID and development numbers are checked by the insert
@@ -410,13 +410,14 @@ std::optional<Problem> RowProblem(const SheetRow& row) {
 
 }  // namespace
 
-Config Config::From(config::Section& section) {
+Config Config::From(config::Section& section, const lifecycle::Policy& policy) {
   Config c;
+  c.policy = policy;
   section.Read("max_rows", c.limits.max_rows);
   section.Read("max_file_bytes", c.limits.max_file_bytes);
-  section.Read("upload_window_days", c.upload_window_days);
   auto validation = section.Child("validation");
   c.validation = member::ValidationConfig::From(validation);
+  c.validation.e_archive_required_from = policy.e_archive_required_from;
   section.RejectUnknown();
   return c;
 }

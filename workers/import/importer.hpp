@@ -11,6 +11,7 @@
 #include "common/base/clock.hpp"
 #include "common/blob/blob.hpp"
 #include "common/config/config.hpp"
+#include "common/lifecycle/policy.hpp"
 #include "common/member/row.hpp"
 #include "common/member/template.hpp"
 #include "common/pg/pg.hpp"
@@ -25,9 +26,10 @@ namespace archive::import {
 struct Config {
   sheet::Limits limits;
   member::ValidationConfig validation;
-  int upload_window_days = 30;  // R3: the upload deadline is the admission date plus this
+  lifecycle::Policy policy;  // R1 and R3: who needs an archive, and by when
 
-  static Config From(config::Section& section);
+  // The "import" section, with policy the top-level "policy" section (its R1 date goes to validation too).
+  static Config From(config::Section& section, const lifecycle::Policy& policy);
 };
 
 // The seam for parsing untrusted bytes: the worker and archivectl use the sandboxed one.

@@ -9,7 +9,8 @@ int main(int argc, char** argv) {
       argc, argv, "import-worker", {.group = "import", .topics = {"import.requested"}, .max_batch = 1},
       [](worker::Process& process) {
         auto import_section = process.settings().Child("import");
-        const auto import_config = import::Config::From(import_section);
+        const auto import_config =
+            import::Config::From(import_section, lifecycle::Policy::FromSettings(process.settings()));
         pg::Connection progress_db(process.db_url(), "import-worker-progress");
         blob::FileStore blobs(config::RequireEnv("ARCHIVE_BLOB_ROOT"));
         SystemClock clock;

@@ -1,4 +1,5 @@
 #include "common/blob/blob.hpp"
+#include "common/lifecycle/policy.hpp"
 #include "common/prereview/sandboxed.hpp"
 #include "common/worker/process.hpp"
 #include "workers/prereview/reviewer.hpp"
@@ -11,13 +12,15 @@ int main(int argc, char** argv) {
       argc, argv, "prereview-worker",
       {.group = "prereview", .topics = {"archive.uploaded", "prereview.requested"}, .max_batch = 1},
       [](worker::Process& process) {
+        const auto policy = lifecycle::Policy::FromSettings(process.settings());
         auto prereview_section = process.settings().Child("prereview");
-        const auto prereview_config = prereview::Config::From(prereview_section);
+        auto prereview_config = prereview::Config::From(prereview_section);
+        prereview_config.max_bytes = policy.max_archive_bytes;  // R2 has one key: policy.max_archive_bytes
         blob::FileStore blobs(config::RequireEnv("ARCHIVE_BLOB_ROOT"));
         prereview::SandboxedChecker checker(prereview::SandboxProgramBesideSelf(), prereview_config,
                                             &process.metrics());
         prereview::SandboxedFileChecks checks(checker);
-        prereview::Reviewer reviewer(checks, blobs, process.metrics(), prereview_config.duplicate_max_distance);
+        prereview::Reviewer reviewer(checks, blobs, process.metrics(), prereview_config.duplicate_max_distance, policy);
         process.Run(reviewer);
       });
 }

@@ -6,6 +6,8 @@
 #include <sstream>
 
 #include "common/events/envelope.hpp"
+#include "common/lifecycle/life.hpp"
+#include "common/lifecycle/pg_store.hpp"
 #include "common/log/log.hpp"
 #include "common/outbox/outbox.hpp"
 
@@ -58,20 +60,26 @@ nlohmann::json EventFindings(const Report& report) {
   return out;
 }
 
-std::string IntegrityReasons(const Report& report) {
+// The messages of a FAIL's findings, for the uploader's notice.
+std::string FailReasons(const Report& report) {
   std::string reasons;
   for (const auto& f : report.findings) {
-    if (!IsIntegrity(f.code)) continue;
+    if (f.severity != Severity::kFail) continue;
     if (!reasons.empty()) reasons += "；";
     reasons += f.message;
   }
-  return "预审未通过：" + reasons;
+  return reasons;
 }
 
 }  // namespace
 
-Reviewer::Reviewer(FileChecks& checks, blob::Store& blobs, metrics::Registry& metrics, int duplicate_max_distance)
-    : checks_(checks), blobs_(blobs), metrics_(metrics), duplicate_max_distance_(duplicate_max_distance) {}
+Reviewer::Reviewer(FileChecks& checks, blob::Store& blobs, metrics::Registry& metrics, int duplicate_max_distance,
+                   lifecycle::Policy policy)
+    : checks_(checks),
+      blobs_(blobs),
+      metrics_(metrics),
+      duplicate_max_distance_(duplicate_max_distance),
+      policy_(std::move(policy)) {}
 
 worker::Outcome Reviewer::Handle(const worker::Message& message, pg::Tx& tx) {
   const auto& payload = message.event.payload;
@@ -144,29 +152,16 @@ worker::Outcome Reviewer::Review(const worker::Message& message, pg::Tx& tx, std
            f.page, f.message, f.values.dump(), evidence_uri);
   }
 
-  const std::string status = version.Text(0, 9);
-  const bool current = !version.IsNull(0, 10) && version.Int(0, 10) == version_id;
-  std::optional<std::string> to;
-  std::optional<std::string> reason;
-  if (current && report.IntegrityFailed() && status == "PENDING") {
-    to = "REJECTED";
-    reason = IntegrityReasons(report);
-  } else if (current && !report.IntegrityFailed() && uploader_kind == "committee" &&
-             (status == "PENDING" || status == "NOT_UPLOADED")) {
-    to = "AUTHENTICATED";
-    reason = "上级团委（领导机关）上传，预审完整性检查通过，无需审批（R4）";
-  }
-  nlohmann::json detail{{"version_id", version_id}, {"verdict", VerdictName(report.verdict)}};
-  if (rerun_request) detail["rerun_request"] = *rerun_request;
-  if (to && !tx.Run("prereview_member_status", member_id, *to, status).empty()) {
-    tx.Run("audit_record", std::nullopt, kActor, rerun_request ? "archive.prereview.rerun" : "archive.prereview",
-           "member", std::to_string(member_id), member_id, status, *to, reason, std::nullopt,
-           message.event.trace_id.empty() ? std::nullopt : std::optional(message.event.trace_id), detail.dump());
-  } else {
-    tx.Run("audit_record", std::nullopt, kActor, rerun_request ? "archive.prereview.rerun" : "archive.prereview",
-           "archive_version", std::to_string(version_id), member_id, std::nullopt, std::nullopt, std::nullopt,
-           std::nullopt, std::nullopt, detail.dump());
-  }
+  // The machine advises and people decide: the lifecycle applies the verdict (a committee's upload that is not
+  // FAIL needs no approval, 3.2.2; a FAIL tells the uploader and waits for the committee).
+  lifecycle::PgStore store(tx);
+  const auto member = lifecycle::ReadMember(tx, member_id, false);  // locked by prereview_version_load
+  const auto reviewed = store.FindVersion(version_id);
+  lifecycle::Actor worker{.name = kActor};
+  if (!message.event.trace_id.empty()) worker.trace_id = message.event.trace_id;
+  lifecycle::Life(store, policy_, clock_)
+      .ApplyVerdict(worker, *member, *reviewed, VerdictName(report.verdict), FailReasons(report),
+                    rerun_request.has_value());
 
   const nlohmann::json event{{"member_id", member_id},
                              {"version_id", version_id},
@@ -189,9 +184,8 @@ worker::Outcome Reviewer::Review(const worker::Message& message, pg::Tx& tx, std
     for (auto* counter : counted) counter->Inc();
   });
   log::Get("prereview")
-      ->info("{}version {}: {} with {} findings{}", rerun_request ? fmt::format("re-run {}: ", *rerun_request) : "",
-             version_id, VerdictName(report.verdict), report.findings.size(),
-             to ? fmt::format(", member now {}", *to) : "");
+      ->info("{}version {}: {} with {} findings", rerun_request ? fmt::format("re-run {}: ", *rerun_request) : "",
+             version_id, VerdictName(report.verdict), report.findings.size());
   return worker::Outcome::Done();
 }
 

@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "common/blob/blob.hpp"
+#include "common/lifecycle/policy.hpp"
 #include "common/metrics/metrics.hpp"
 #include "common/prereview/checker.hpp"
 #include "common/prereview/report.hpp"
@@ -33,14 +34,15 @@ class SandboxedFileChecks final : public FileChecks {
   SandboxedChecker& checker_;
 };
 
-// Status changes (R4): an integrity FAIL returns a PENDING upload to the uploader (REJECTED, with the
-// reasons); a committee upload that passes integrity is AUTHENTICATED; a branch upload stays PENDING for the
-// superior. Only the member's current version moves the status; an older one gets its verdict only.
-// A version that already has a verdict is left alone, so a redelivered or replayed event has no second effect.
+// The verdict goes to common/lifecycle/life.hpp (Life::ApplyVerdict): the machine advises and people decide (R4).
+// A FAIL leaves the member PENDING for the committee and tells the uploader at once; a committee's upload that is
+// not FAIL is AUTHENTICATED (3.2.2); a branch upload stays PENDING for its approver. Only the member's current
+// version moves the status; an older one gets its verdict only. A version that already has a verdict is left
+// alone, so a redelivered or replayed event has no second effect. A failure of the sandbox itself (see
+// SandboxedChecker::Check) is thrown: the consumer loop retries it and then dead-letters it for ops.
 //
 // A re-run (prereview.requested, archivectl prereview rerun) applies only to a member's current version still
-// awaiting a decision (member PENDING, version undecided: design.md's status machine allows a pre-review to move
-// only PENDING). It keeps the verdict and findings it replaces in prereview_reruns, once per request and version
+// awaiting a decision (member PENDING, version undecided). It keeps the verdict and findings it replaces in prereview_reruns, once per request and version
 // (a redelivered request does nothing), then reviews the version as on upload, with an audit row naming the
 // request. Anything else is logged and left alone.
 //
@@ -52,7 +54,7 @@ class Reviewer final : public worker::Handler {
   // duplicate_max_distance: Config::duplicate_max_distance, the bits in which two page-1 fingerprints of one
   // sheet may differ.
   Reviewer(FileChecks& checks, blob::Store& blobs, metrics::Registry& metrics,
-           int duplicate_max_distance = Config{}.duplicate_max_distance);
+           int duplicate_max_distance = Config{}.duplicate_max_distance, lifecycle::Policy policy = {});
   worker::Outcome Handle(const worker::Message& message, pg::Tx& tx) override;
 
  private:
@@ -63,6 +65,8 @@ class Reviewer final : public worker::Handler {
   blob::Store& blobs_;
   metrics::Registry& metrics_;
   int duplicate_max_distance_;
+  lifecycle::Policy policy_;
+  SystemClock clock_;
 };
 
 }  // namespace archive::prereview

@@ -67,7 +67,7 @@ NotifyResult Notifier::Run(pg::Tx& tx, const std::string& day, std::int64_t swee
     ids.push_back(org_id);
     texts.push_back(DigestText(d.counts));
   }
-  const auto inserted = tx.Run("reminder_digest_insert", ids, day, texts, "reminder-worker");
+  const auto inserted = tx.Run("reminder_digest_insert", ids, day, texts, "reminder-worker", config_.title);
   for (std::size_t i = 0; i < inserted.size(); ++i) {
     const std::int64_t org_id = inserted.Int(i, 0);
     Digest& d = digests.at(org_id);

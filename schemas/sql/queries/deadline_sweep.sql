@@ -1,42 +1,43 @@
 -- The deadline sweep (R3, R7): records every milestone that fell due since the day of the previous sweep
 -- (that day included, at most catch_up days back) and was not recorded before, in one statement. It reads
--- members only through the partial indexes of members still waiting (members_waiting_joined) and members
+-- members only through the partial indexes of members still waiting (members_waiting) and members
 -- pending (members_pending), never the whole table.
 -- The unique key of reminders makes a re-run, or an overlapping catch-up, a no-op.
---   $1 as_of (timestamptz)   $2 time zone          $3 start date (R1)     $4 upload window in days (R3)
---   $5 milestone offsets in days from the deadline, ascending (e.g. {-7,-3,-1,0,1})
---   $6 repeat every N days after the last milestone   $7 catch-up window in days   $8 review time in days
---   $9 the sweep's id (deadline_sweeps)
+-- A member's deadline is members.upload_deadline, set by lifecycle::Policy::Deadline when the member is written
+-- (NULL when exempt, R1), so the sweep and every other process agree on it. A waiting review reminds the member's
+-- approver, the nearest committee above (organizations.approver_id).
+--   $1 as_of (timestamptz)   $2 time zone
+--   $3 milestone offsets in days from the deadline, ascending (e.g. {-7,-3,-1,0,1})
+--   $4 repeat every N days after the last milestone   $5 catch-up window in days   $6 review time in days
+--   $7 the sweep's id (deadline_sweeps)
 WITH b AS (
   SELECT today,
-         greatest(today - $7::int + 1,
-                  (SELECT max(day) FROM deadline_sweeps WHERE day <= today AND id <> $9::bigint)) AS since,
-         $3::date AS start_date, $4::int AS window_days,
-         $5::int[] AS offsets, $6::int AS every, $8::int AS review_days,
-         ($5::int[])[1] AS first_offset, ($5::int[])[cardinality($5::int[])] AS last_offset
+         greatest(today - $5::int + 1,
+                  (SELECT max(day) FROM deadline_sweeps WHERE day <= today AND id <> $7::bigint)) AS since,
+         $3::int[] AS offsets, $4::int AS every, $6::int AS review_days,
+         ($3::int[])[1] AS first_offset, ($3::int[])[cardinality($3::int[])] AS last_offset
   FROM (SELECT ($1::timestamptz AT TIME ZONE $2)::date AS today) t
 ), pending AS MATERIALIZED (
-  SELECT m.id, m.org_id, o.parent_id, m.joined_on, v.verdict, v.decision, v.uploader_kind,
+  SELECT m.id, m.org_id, o.approver_id, m.upload_deadline, v.verdict, v.decision, v.uploader_kind,
          (m.status_changed_at AT TIME ZONE $2)::date AS since_day
   FROM b
   JOIN members m ON m.archive_status = 'PENDING' AND m.status_changed_at <= $1::timestamptz
   JOIN organizations o ON o.id = m.org_id
   LEFT JOIN archive_versions v ON v.id = m.current_version_id
-  WHERE m.joined_on >= b.start_date
+  WHERE m.upload_deadline IS NOT NULL
 ), situations AS (
   SELECT m.id AS member_id, m.org_id AS recipient,
          CASE m.archive_status WHEN 'REJECTED' THEN 'REJECTED' ELSE 'NOT_UPLOADED' END AS situation,
-         m.joined_on + b.window_days AS due_on, b.first_offset AS min_offset
+         m.upload_deadline AS due_on, b.first_offset AS min_offset
   FROM b
   JOIN members m ON m.archive_status IN ('NOT_UPLOADED', 'REJECTED')
-                AND m.joined_on >= b.start_date
-                AND m.joined_on <= b.today - b.window_days - b.first_offset
+                AND m.upload_deadline <= b.today - b.first_offset
   UNION ALL
-  SELECT p.id, p.parent_id, 'PENDING_REVIEW', p.since_day + b.review_days, 0
+  SELECT p.id, p.approver_id, 'PENDING_REVIEW', p.since_day + b.review_days, 0
   FROM b, pending p
-  WHERE p.parent_id IS NOT NULL AND p.decision IS NULL AND coalesce(p.uploader_kind, 'branch') = 'branch'
+  WHERE p.approver_id IS NOT NULL AND p.decision IS NULL AND coalesce(p.uploader_kind, 'branch') = 'branch'
   UNION ALL
-  SELECT p.id, p.org_id, 'PREREVIEW_FAILED', p.joined_on + b.window_days, b.first_offset
+  SELECT p.id, p.org_id, 'PREREVIEW_FAILED', p.upload_deadline, b.first_offset
   FROM b, pending p
   WHERE p.verdict = 'FAIL'
 ), due AS (
@@ -53,6 +54,6 @@ WITH b AS (
 )
 INSERT INTO reminders (member_id, recipient_org_id, situation, milestone, due_on, sweep_id)
 SELECT member_id, recipient, situation,
-       CASE WHEN k < 0 THEN 'T' || k WHEN k = 0 THEN 'T0' ELSE 'T+' || k END, due_on, $9::bigint
+       CASE WHEN k < 0 THEN 'T' || k WHEN k = 0 THEN 'T0' ELSE 'T+' || k END, due_on, $7::bigint
 FROM due
 ON CONFLICT DO NOTHING

@@ -1,6 +1,0 @@
--- api_member_get, with the member row locked for a change: concurrent decisions and uploads queue here.
-SELECT m.id, m.org_id, o.parent_id, o.path::text, m.name, m.id_card, m.gender, m.joined_on::text, m.dev_number,
-       m.archive_status, m.upload_deadline::text, m.current_version_id, o.name, m.status_changed_at::text
-FROM members m JOIN organizations o ON o.id = m.org_id
-WHERE m.id = $1
-FOR UPDATE OF m

@@ -1,0 +1,1 @@
+SELECT count(*) FROM notifications WHERE org_id = $1 AND read_at IS NULL
