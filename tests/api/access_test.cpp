@@ -12,12 +12,14 @@ Caller Admin(Role role, std::int64_t org, std::string path, std::string kind) {
   c.role = role;
   c.org_id = org;
   c.org_path = std::move(path);
+  c.org_decides = kind != "branch" && kind != "general_branch";  // as org_kinds.decides says
   c.org_kind = std::move(kind);
   return c;
 }
 
 // The member lives in organization 3 (path 1.2.3), whose direct superior is 2.
-const MemberPlace kMember{.member_id = 9, .org_id = 3, .parent_org_id = 2, .org_path = "1.2.3"};
+const MemberPlace kMember{
+    .member_id = 9, .org_id = 3, .parent_org_id = 2, .approver_org_id = 2, .org_path = "1.2.3"};
 
 TEST(Access, SubtreeMatchesWholeLabelsOnly) {
   EXPECT_TRUE(InSubtree("1.2.3", "1.2"));
@@ -40,8 +42,21 @@ TEST(Access, TheBranchAndItsDirectSuperiorManageButOnlyTheSuperiorCommitteeDecid
   EXPECT_FALSE(CanDecide(own, kMember));
   EXPECT_TRUE(CanDecide(parent, kMember));
   EXPECT_FALSE(CanDecide(grand, kMember));
-  EXPECT_EQ(own.UploaderKind(), "branch");
-  EXPECT_EQ(parent.UploaderKind(), "committee");
+  EXPECT_EQ(own.UploaderKind(), lifecycle::UploaderKind::kBranch);
+  EXPECT_EQ(parent.UploaderKind(), lifecycle::UploaderKind::kCommittee);
+}
+
+TEST(Access, UnderAGeneralBranchTheNearestCommitteeAboveDecidesNotTheParent) {
+  // 学校团委 (2, path 1.2) -> 团总支 (3) -> 团支部 (5): the member's parent is the 团总支, its approver the 学校团委.
+  const MemberPlace member{
+      .member_id = 9, .org_id = 5, .parent_org_id = 3, .approver_org_id = 2, .org_path = "1.2.3.5"};
+  const auto general = Admin(Role::kBranchAdmin, 3, "1.2.3", "general_branch");
+  const auto school = Admin(Role::kCommitteeAdmin, 2, "1.2", "committee");
+  EXPECT_TRUE(CanManage(general, member));
+  EXPECT_FALSE(CanDecide(general, member));
+  EXPECT_EQ(general.UploaderKind(), lifecycle::UploaderKind::kBranch);
+  EXPECT_FALSE(CanManage(school, member));
+  EXPECT_TRUE(CanDecide(school, member));
 }
 
 TEST(Access, AMemberReadsAndCorrectsOnlyThemself) {

@@ -13,6 +13,8 @@ extern "C" const char* __lsan_default_suppressions() {
 namespace archive::api::testing {
 namespace {
 
+const char* const kNames[] = {"明", "华", "强", "伟", "芳", "娜", "敏", "静", "丽", "军"};
+
 class ApiTreeTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -35,7 +37,7 @@ class ApiTreeTest : public ::testing::Test {
     const auto r = Send(f.port(), "POST", "/v1/members", f.token(org),
                         fmt::format(R"({{"org_id": {}, "name": "李{}", "id_card": "{}", "joined_on": "2024-05-04", "ethnicity": "汉族", )"
                                     R"("dev_number": "2024{:08}"}})",
-                                    f.org(org), ++n_, archive::testing::MakeIdCard("20080101", fmt::format("{:03}", n_)),
+                                    f.org(org), std::string(kNames[++n_ % 10]), archive::testing::MakeIdCard("20080101", fmt::format("{:03}", n_)),
                                     n_));
     EXPECT_EQ(r.status, 201) << r.body;
     return r.json()["id"].get<std::int64_t>();
@@ -161,7 +163,7 @@ TEST_F(ApiTreeTest, TheOverviewCountsThroughTheGeneralBranch) {
     counts[item["org"]["name"].get<std::string>()] = {item["pending"].get<std::int64_t>(),
                                                        item["not_uploaded"].get<std::int64_t>()};
   }
-  EXPECT_EQ(counts.at("组织团支部"), std::pair<std::int64_t, std::int64_t>(1, 1));
+  EXPECT_EQ(counts.at("组织团支部"), (std::pair<std::int64_t, std::int64_t>(1, 1)));
   EXPECT_TRUE(counts.count("组织团总支"));
   EXPECT_FALSE(counts.count("组织工委支部"));
 }
