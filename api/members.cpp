@@ -279,11 +279,13 @@ Response Api::EditMember(Call& call) {
         {"joined_on", member::CellValue::Text(fields["joined_on"].value_or(member::FormatDate(m.joined_on)))}};
     if (m.dev_number) cells["dev_number"] = member::CellValue::Text(*m.dev_number);
     const auto row = member::ValidateRow(layout_, cells, config_.validation, config_.policy.Today(clock_), false);
-    // Only the edited fields are judged here: the others were checked when the member was entered, and a
-    // development number that no longer fits the new admission year is corrected on its own route (R9).
+    // Only the fields the caller sent are judged: the others were accepted when the member was entered (an import
+    // may predate a rule), and a development number that no longer fits a new admission year is corrected on its
+    // own route (R9).
     nlohmann::json errors = nlohmann::json::array();
     for (const auto& f : row.failures) {
-      if (f.column_key != "name" && f.column_key != "id_card" && f.column_key != "joined_on") continue;
+      const auto sent = fields.find(f.column_key);
+      if (sent == fields.end() || !sent->second) continue;
       errors.push_back({{"code", f.code}, {"field", f.column_key}, {"message", f.message}});
     }
     if (!errors.empty()) {
@@ -293,8 +295,9 @@ Response Api::EditMember(Call& call) {
     }
     lifecycle::PgStore store(tx);
     const auto done = lifecycle::Life(store, config_.policy, clock_)
-                          .EditMember(ActorOf(call), m, row.member.name, row.member.id_card, *row.member.joined_on,
-                                      confirmed);
+                          .EditMember(ActorOf(call), m, fields["name"] ? row.member.name : m.name,
+                                      fields["id_card"] ? row.member.id_card : m.id_card,
+                                      fields["joined_on"] ? *row.member.joined_on : m.joined_on, confirmed);
     if (const auto* refusal = std::get_if<lifecycle::Refusal>(&done)) return Refused(*refusal);
     const auto& out = std::get<lifecycle::EditOutcome>(done);
     const auto& e = out.edit;

@@ -57,8 +57,10 @@ class ApiTreeTest : public ::testing::Test {
   std::vector<std::int64_t> Queue(const std::string& who) {
     const auto r = Send(f.port(), "GET", "/v1/approvals", f.token(who));
     std::vector<std::int64_t> ids;
+    EXPECT_EQ(r.status, 200) << r.body;
     if (r.status != 200) return ids;
-    for (const auto& item : r.json()["items"]) ids.push_back(item["version_id"].get<std::int64_t>());
+    const auto body = r.json();
+    for (const auto& item : body["items"]) ids.push_back(item["version_id"].get<std::int64_t>());
     return ids;
   }
 
@@ -159,7 +161,8 @@ TEST_F(ApiTreeTest, TheOverviewCountsThroughTheGeneralBranch) {
   const auto r = Send(f.port(), "GET", "/v1/approvals/overview", f.token("学校团委"));
   ASSERT_EQ(r.status, 200) << r.body;
   std::map<std::string, std::pair<std::int64_t, std::int64_t>> counts;
-  for (const auto& item : r.json()["items"]) {
+  const auto body = r.json();
+  for (const auto& item : body["items"]) {
     counts[item["org"]["name"].get<std::string>()] = {item["pending"].get<std::int64_t>(),
                                                        item["not_uploaded"].get<std::int64_t>()};
   }
@@ -204,8 +207,10 @@ TEST_F(ApiTreeTest, TheQueueListsOnlyWhatCanStillBeDecidedAndPagesWithACursor) {
 }
 
 TEST_F(ApiTreeTest, AnEditOfTheAdmissionDateIsConfirmedAndMovesTheDeadline) {
-  const auto m = Member("团支部");
+  const auto m = Member("团支部");  // born 2008-01-01: 14 on 2022-01-01
   const std::string path = fmt::format("/v1/members/{}", m);
+  f.Count(fmt::format("UPDATE members SET id_card = '{}' WHERE id = {} RETURNING 1",
+                      archive::testing::MakeIdCard("20040101", "990"), m));  // 15 on 2019-12-31
   const auto preview = Send(f.port(), "PATCH", path, f.token("团支部"), R"({"joined_on": "2019-12-31"})");
   ASSERT_EQ(preview.status, 200) << preview.body;
   EXPECT_EQ(preview.json()["applied"], false);
