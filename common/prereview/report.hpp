@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-// What a pre-review finds in one uploaded 《入团志愿书》 (design.md "Pre-review findings"): a verdict and
+// What a pre-review finds in one uploaded 《入团志愿书》 (docs/rules.md "Pre-review findings"): a verdict and
 // findings, each with a stable machine code, a severity, a Chinese message for a branch secretary, the page
 // (1-based) where it applies, the values read, and optionally an evidence image.
 namespace archive::prereview {

@@ -21,7 +21,7 @@
 // - The xlsx XML is parsed streaming by a reader of exactly the XML that workbooks use: a DTD is refused, so no
 //   entity can be declared and nothing external is loaded.
 // - Functions here are reentrant and share no state; call them from any number of threads at once.
-// - Parse untrusted files in the sandboxed child process (design.md): this library bounds what it can, the sandbox
+// - Parse untrusted files in the sandboxed child process (docs/rules.md): this library bounds what it can, the sandbox
 //   bounds the rest.
 namespace archive::sheet {
 
