@@ -391,19 +391,12 @@ std::optional<Problem> SheetProblem(const ParsedSheet& end, std::optional<std::i
   return std::nullopt;
 }
 
-// A data row that makes the rows unreliable: hidden, or holding a formula.
+// A data row that makes the rows unreliable: a hidden one. (A formula cell is not: it reads as its saved result, and
+// one saved without a result fails only its own row, FORMULA_NO_VALUE.)
 std::optional<Problem> RowProblem(const SheetRow& row) {
   if (row.hidden) {
     return Problem{"HIDDEN_ROWS",
                    fmt::format("表格第 {} 行是隐藏行。请取消隐藏、确认这些行的内容后再导入。", row.number)};
-  }
-  for (std::size_t c = 0; c < row.cells.size(); ++c) {
-    if (row.cells[c].kind == member::CellValue::Kind::kFormula) {
-      return Problem{
-          "FORMULAS",
-          fmt::format("表格第 {} 行 {} 列是公式，不是数值。请全选表格，复制后用“选择性粘贴 → 数值”粘贴，再导入。",
-                      row.number, sheet::ColumnName(static_cast<int>(c)))};
-    }
   }
   return std::nullopt;
 }
