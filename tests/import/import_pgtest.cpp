@@ -313,6 +313,26 @@ TEST_F(ImportTest, ReadsFormulasAsTheirSavedResultsAndFailsOnlyTheRowOfOneSavedW
   }
 }
 
+TEST_F(ImportTest, RefusesASheetWithAHeaderAndNoMembers) {
+  // Given the template's header and no row under it, as xlsx, xls and csv
+  FormulaRows header_only(1);
+  for (const auto& header : kHeaders) header_only[0].push_back({header});
+  std::string csv;
+  for (const auto& header : kHeaders) csv += (csv.empty() ? "" : ",") + header;
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"xlsx", Sheet{kHeaders, {}}.Write()}, {"xls", XlsOf(header_only)}, {"csv", csv + "\r\n,,,\r\n\r\n"}};
+  for (const auto& [format, bytes] : files) {
+    // When it is imported
+    const Result result = Run(Submit(bytes));
+
+    // Then the batch fails with its own code and a message that says what is missing
+    EXPECT_EQ(result.status, "FAILED") << format;
+    EXPECT_EQ(result.error_code.value_or(""), "NO_ROWS") << format;
+    EXPECT_NE(result.error_message.value_or("").find("表格只有表头"), std::string::npos) << format;
+  }
+  EXPECT_EQ(Count("SELECT count(*) FROM import_batches WHERE status = 'FAILED' AND error_code = 'NO_ROWS'"), 3);
+}
+
 TEST_F(ImportTest, RunsABatchOnceEvenWhenDeliveredTwice) {
   Sheet sheet{kHeaders, {Row("张三", "男", MakeId("20080101", "011"), "2024-03-10", "202400000001", "B1")}};
   const std::string batch = Submit(sheet.Write());

@@ -401,6 +401,13 @@ std::optional<Problem> RowProblem(const SheetRow& row) {
   return std::nullopt;
 }
 
+// A sheet whose header was found but that has no data row below it.
+Problem NoRows(std::int64_t header_row) {
+  return Problem{
+      "NO_ROWS",
+      fmt::format("表格只有表头（第 {} 行），没有团员数据。请在表头下方逐行填写团员信息后再导入。", header_row)};
+}
+
 }  // namespace
 
 Config Config::From(config::Section& section) {
@@ -594,6 +601,7 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
   }
   written();
   if (auto problem = SheetProblem(feed.Finish(), header_row)) return refuse(std::move(*problem));
+  if (validated == 0) return refuse(NoRows(*header_row));
 
   result.total = validated;
   if (!failed_rows.empty()) result.report_uri = blobs_.Put(WriteFailureReport(layout_, failed_rows)).uri;
