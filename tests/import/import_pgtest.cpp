@@ -13,7 +13,6 @@
 #include "common/member/date.hpp"
 #include "common/testing/testing.hpp"
 #include "tests/sheet/fixtures.hpp"
-#include "workers/import/report.hpp"
 
 namespace archive::import {
 namespace {
@@ -486,20 +485,6 @@ TEST_F(ImportTest, ReadsWithinTheConfiguredRowLimit) {
   EXPECT_EQ(result.status, "FAILED");
   EXPECT_EQ(result.error_code.value_or(""), "TOO_MANY_ROWS") << result.error_message.value_or("");
   EXPECT_EQ(Count("SELECT count(*) FROM members WHERE org_id = 2"), 0);
-}
-
-TEST(FailureReport, GuardsFormulaLikeTextAndTheImporterStripsTheGuard) {
-  EXPECT_EQ(StripFormulaGuard("'=HYPERLINK(\"x\")"), "=HYPERLINK(\"x\")");
-  EXPECT_EQ(StripFormulaGuard("'plain"), "'plain");
-  const auto layout = member::BuiltinMemberTemplate();
-  const std::string report =
-      WriteFailureReport(layout, {FailedRow{5, {{"name", "=cmd|' /C calc'!A0"}}, {"name"}, {"姓名有误"}}});
-  std::string first_cell;
-  sheet::Read(report, sheet::Limits{}, [&](const sheet::SheetInfo&, const sheet::Row& row) {
-    if (row.number == 2) first_cell = row.cells.front().text;
-    return true;
-  });
-  EXPECT_EQ(first_cell, "'=cmd|' /C calc'!A0");
 }
 
 }  // namespace
