@@ -4,9 +4,9 @@
 #include "common/base/crypto.hpp"
 #include "common/base/text.hpp"
 #include "common/events/envelope.hpp"
+#include "common/member/workbooks.hpp"
 #include "common/outbox/outbox.hpp"
 #include "common/sheet/sheet.hpp"
-#include "workers/import/report.hpp"
 
 // Batch import over HTTP (R11): the upload starts a batch that the import worker runs (import.requested, through
 // the outbox); the batch's progress, result and failure report; the template. The same library code as
@@ -181,7 +181,7 @@ void Api::AddImportRoutes() {
                  if (!call.caller.IsAdmin()) return Forbidden();
                  Response out;
                  out.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-                 out.body = import::WriteTemplate(layout_);
+                 out.body = member::WriteTemplate(layout_);
                  out.headers.emplace_back("Content-Disposition", "attachment; filename=\"member-template.xlsx\"");
                  return out;
                }});

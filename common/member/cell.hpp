@@ -8,7 +8,7 @@
 namespace archive::member {
 
 struct CellValue {
-  enum class Kind { kEmpty, kText, kNumber, kBool, kError, kFormula };
+  enum class Kind { kEmpty, kText, kNumber, kBool, kError, kFormulaNoValue };
 
   Kind kind = Kind::kEmpty;
   // The value as the file stores it:
@@ -17,7 +17,8 @@ struct CellValue {
   //             "420106200801011000", "4.2010620080101101E+17", "45361" or "2024.03";
   //   kBool     "TRUE" or "FALSE";
   //   kError    the error literal, e.g. "#N/A";
-  //   kFormula  the formula text (a cell whose value the reader could not or would not take).
+  //   kFormulaNoValue  a formula saved without its result (one with a saved result comes as that result): the
+  //             formula with its leading '=' when the reader has it, else empty.
   std::string text;
   std::string number_format;    // e.g. "General", "@", "0", "yyyy-mm-dd"; empty when unknown
   bool is_date_format = false;  // the reader decided number_format shows a date
@@ -26,7 +27,9 @@ struct CellValue {
   static CellValue Number(std::string raw, std::string format = "General", bool is_date = false) {
     return {Kind::kNumber, std::move(raw), std::move(format), is_date};
   }
-  static CellValue Formula(std::string formula) { return {Kind::kFormula, std::move(formula), "", false}; }
+  static CellValue FormulaNoValue(std::string formula) {
+    return {Kind::kFormulaNoValue, std::move(formula), "", false};
+  }
   static CellValue Error(std::string literal) { return {Kind::kError, std::move(literal), "", false}; }
   static CellValue Bool(bool value) { return {Kind::kBool, value ? "TRUE" : "FALSE", "", false}; }
 };

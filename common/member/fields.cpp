@@ -130,7 +130,7 @@ bool IsEmptyCell(const CellValue& cell) {
     case Kind::kNumber:
     case Kind::kBool:
     case Kind::kError:
-    case Kind::kFormula:
+    case Kind::kFormulaNoValue:
       return false;
   }
   return false;
@@ -140,11 +140,12 @@ bool IsEmptyCell(const CellValue& cell) {
 // empty optional one.
 template <typename T>
 bool SharedRules(const CellValue& cell, const ColumnDef& column, FieldOutcome<T>& out) {
-  if (cell.kind == Kind::kFormula) {
-    out.failures.push_back(Found(codes::kFormulaCell, column,
-                                 fmt::format("{}是一个公式，不是填写的内容。请选中该列，复制后用“选择性粘贴→数值”"
-                                             "粘贴回原处，再重新导入。",
-                                             Q(column.header))));
+  if (cell.kind == Kind::kFormulaNoValue) {
+    out.failures.push_back(
+        Found(codes::kFormulaNoValue, column,
+              fmt::format("{}列是公式，且文件中没有保存计算结果。请用 Excel 或 WPS 打开文件，选中该列，"
+                          "复制后用“选择性粘贴→数值”粘贴回原处，保存后再导入。",
+                          Q(column.header))));
     return true;
   }
   if (cell.kind == Kind::kError) {

@@ -13,7 +13,7 @@
 
 // The field validators: one cell in, a normalized value and findings out. Pure functions without I/O; bad input
 // is reported as findings, never thrown. Each validator first applies the rules every cell shares:
-//   FORMULA_CELL     a formula where a value belongs;
+//   FORMULA_NO_VALUE a formula saved without its result (a formula with a saved result is read as that result);
 //   CELL_ERROR       an Excel error value such as #N/A;
 //   REQUIRED_MISSING an empty cell in a required column (an empty optional cell gives no value and no finding).
 // Text is cleaned silently first (normalize.hpp: spaces, zero-width characters, full-width digits and letters).
@@ -21,7 +21,7 @@ namespace archive::member {
 
 namespace codes {
 inline constexpr std::string_view kRequiredMissing = "REQUIRED_MISSING";
-inline constexpr std::string_view kFormulaCell = "FORMULA_CELL";
+inline constexpr std::string_view kFormulaNoValue = "FORMULA_NO_VALUE";
 inline constexpr std::string_view kCellError = "CELL_ERROR";
 inline constexpr std::string_view kTextTooLong = "TEXT_TOO_LONG";
 inline constexpr std::string_view kNameChars = "NAME_CHARS";

@@ -1,5 +1,6 @@
 #include "common/sheet/sheet.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -158,8 +159,11 @@ bool RowAssembler::EndRow() {
   if (!CheckOverflow()) return false;
   auto& cells = row_.cells;
   std::size_t last = used_;
-  while (last > 0 && cells[last - 1].blank()) --last;
-  if (last == 0) return true;  // a blank row: skipped, not counted
+  while (last > 0 && cells[last - 1].blank() && cells[last - 1].kind != Cell::Kind::kFormulaNoValue) --last;
+  if (std::all_of(cells.begin(), cells.begin() + static_cast<std::ptrdiff_t>(last),
+                  [](const Cell& cell) { return cell.blank(); })) {
+    return true;  // a blank row: skipped, not counted
+  }
   cells.resize(last);
   std::int64_t non_blank = 0;
   for (std::size_t i = 0; i < last; ++i) {

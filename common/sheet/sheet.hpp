@@ -40,8 +40,14 @@ struct Limits {
 
 // What a cell holds, as the reader saw it. The Row passed to the callback and its cells are reused for the next row:
 // copy what you keep.
+//
+// A formula cell reads as the result the spreadsheet program saved with it (its kind is the result's: kNumber,
+// kText, kBool, kError, or kEmpty for an empty string), with the formula itself in `formula`. A formula cell without
+// a saved result is kFormulaNoValue: files from programs that write formulas but never calculate them (xlsx: no <v>,
+// or an empty <v> where the result is not a string; xls: a string result whose STRING record is missing). CSV has no
+// formulas: a cell such as "=A1+1" is the text it says.
 struct Cell {
-  enum class Kind { kEmpty, kText, kNumber, kBool, kError, kFormula };
+  enum class Kind { kEmpty, kText, kNumber, kBool, kError, kFormulaNoValue };
 
   Kind kind = Kind::kEmpty;
   // UTF-8, never trimmed or otherwise changed:
@@ -50,22 +56,27 @@ struct Cell {
   //             shortest text that round-trips the binary double ("4.2010620080101E+17", "43952");
   //   kBool     "TRUE" or "FALSE";
   //   kError    the error literal, e.g. "#N/A";
-  //   kFormula  the cached result as text if the file has one, else empty.
+  //   kFormulaNoValue  empty.
   // CSV cells are always kText (or kEmpty): CSV has no types.
   std::string text;
-  std::string formula;          // kFormula: the formula as written in xlsx (no leading '='); empty for xls
+  // xlsx: the formula as written (no leading '='), for a formula cell with or without a saved result; empty for the
+  // cells of a shared formula after its first, for xls (whose formulas are compiled) and for every other cell.
+  std::string formula;
   std::string number_format;    // the cell's number format code, e.g. "General", "@", "0", "yyyy-mm-dd"; "" in CSV
   bool is_date_format = false;  // number_format shows a date or a time, so a kNumber is a date serial
 
-  // Shows nothing in Excel. A formula whose cached result is empty (=IF(A2="","",...) dragged down) is blank; so is a
-  // formula without a cached result (files from tools that never calculate).
+  // Shows nothing in Excel. A formula whose saved result is the empty string (=IF(A2="","",...) dragged down) is
+  // blank; so is a formula without a saved result, for deciding whether its row is blank (see Row::cells).
   bool blank() const { return text.empty(); }
 };
 
 struct Row {
   std::int64_t number = 0;  // 1-based row number as Excel shows it (CSV: the record number)
-  std::vector<Cell> cells;  // index = column (0 = A); trailing blank cells are trimmed; never empty
-  bool hidden = false;      // the row is hidden in Excel (xlsx, xls)
+  // index = column (0 = A); never empty. Trailing blank cells are trimmed, except a formula without a saved result,
+  // which stays so that its row can fail with the reason. A row whose cells are all blank (formulas without a saved
+  // result included: a template's formulas dragged down below the data) is not delivered.
+  std::vector<Cell> cells;
+  bool hidden = false;  // the row is hidden in Excel (xlsx, xls)
 };
 
 // The worksheet being read, known before the first row.

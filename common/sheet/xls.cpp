@@ -13,7 +13,7 @@
 #include "common/sheet/text.hpp"
 
 // Excel 97-2003 workbooks (.xls): BIFF8 records in the Workbook stream of a compound file, [MS-XLS]. Written here
-// rather than through FreeXL 1.0.6 because FreeXL drops what the import must see (formula cells, hidden rows and
+// rather than through FreeXL 1.0.6 because FreeXL drops what the import must see (formula results, hidden rows and
 // sheets, merged cells, number format codes, the date serials themselves), needs a file path, sizes its cell array
 // from the file's DIMENSION record, and converts date serials by stepping one day at a time.
 namespace archive::sheet::internal {
@@ -553,24 +553,27 @@ class XlsReader {
           if (Short(record, 20)) return false;
           Cell* cell = CellAt(U16(record.data, 0), U16(record.data, 2), U16(record.data, 4));
           if (cell == nullptr) return false;
-          cell->kind = Cell::Kind::kFormula;
+          // The saved result: a number, or (0xFFFF in the top bytes) a string, a boolean, an error or "".
           const std::string_view value = record.data.substr(6, 8);
           if (static_cast<unsigned char>(value[6]) == 0xFF && static_cast<unsigned char>(value[7]) == 0xFF) {
             switch (value[0]) {
-              case 0:  // a string, in the STRING record that follows
+              case 0:  // a string, in the STRING record that follows; without one the formula has no result
+                cell->kind = Cell::Kind::kFormulaNoValue;
                 string_result = cell;
                 break;
               case 1:
+                cell->kind = Cell::Kind::kBool;
                 cell->text.assign(value[2] != 0 ? "TRUE" : "FALSE");
                 break;
               case 2:
+                cell->kind = Cell::Kind::kError;
                 cell->text.assign(ErrorLiteral(static_cast<unsigned char>(value[2])));
                 break;
               default:  // 3: the empty string
                 break;
             }
           } else {
-            AppendNumber(cell->text, F64(value, 0));
+            SetNumber(*cell, F64(value, 0));
           }
           break;
         }
@@ -583,6 +586,7 @@ class XlsReader {
             Corrupt(fmt::format("bad STRING record at {}", record.offset));
             return false;
           }
+          string_result->kind = string_result->text.empty() ? Cell::Kind::kEmpty : Cell::Kind::kText;
           string_result = nullptr;
           break;
         }

@@ -413,6 +413,7 @@ class SheetHandler : public XmlHandler {
     type_ = type;
     style_ = style;
     has_formula_ = false;
+    has_value_ = false;
     in_inline_ = false;
     phonetic_depth_ = 0;
     capture_ = Capture::kNone;
@@ -438,6 +439,7 @@ class SheetHandler : public XmlHandler {
   void StartInCell(const char* name) {
     if (Is(name, "v")) {
       cell_->text.clear();  // an inline string's <t> runs and a <v> never both fill one cell
+      has_value_ = true;
       capture_ = Capture::kText;
     } else if (Is(name, "f")) {
       has_formula_ = true;
@@ -491,8 +493,11 @@ class SheetHandler : public XmlHandler {
         cell.kind = Cell::Kind::kError;
         break;
     }
-    if (has_formula_) {
-      cell.kind = Cell::Kind::kFormula;
+    // A formula's saved result is its <v>. Excel saves an empty string result as t="str" with an empty <v>; an
+    // empty or missing <v> otherwise means the program that wrote the file never calculated the formula.
+    const bool saved_empty_string = has_value_ && type_ == Type::kString;
+    if (has_formula_ && cell.text.empty() && !saved_empty_string) {
+      cell.kind = Cell::Kind::kFormulaNoValue;
     } else if (cell.text.empty()) {
       cell.kind = Cell::Kind::kEmpty;
     }
@@ -513,6 +518,7 @@ class SheetHandler : public XmlHandler {
   Type type_ = Type::kNumber;
   std::size_t style_ = 0;
   bool has_formula_ = false;
+  bool has_value_ = false;  // the cell has a <v>
   bool in_inline_ = false;
   int phonetic_depth_ = 0;
   Capture capture_ = Capture::kNone;

@@ -12,7 +12,7 @@
 #include "common/base/crypto.hpp"
 #include "common/member/date.hpp"
 #include "common/testing/testing.hpp"
-#include "workers/import/report.hpp"
+#include "tests/sheet/fixtures.hpp"
 
 namespace archive::import {
 namespace {
@@ -34,7 +34,6 @@ struct Sheet {
   std::vector<std::vector<Cell>> rows;
   std::vector<std::string> merged;  // e.g. "A3:B3"
   std::vector<int> hidden_rows;     // 0-based sheet rows
-  std::optional<std::pair<int, int>> formula_at;
 
   std::string Write() const {
     const auto path = std::filesystem::temp_directory_path() / (RandomHex(6) + ".xlsx");
@@ -67,7 +66,6 @@ struct Sheet {
       lxw_row_col_options hidden{1, 0, 0};
       worksheet_set_row_opt(ws, static_cast<lxw_row_t>(r), LXW_DEF_ROW_HEIGHT, nullptr, &hidden);
     }
-    if (formula_at) worksheet_write_formula(ws, formula_at->first, formula_at->second, "=1+1", nullptr);
     workbook_close(book);
     std::ifstream in(path, std::ios::binary);
     std::stringstream bytes;
@@ -76,6 +74,57 @@ struct Sheet {
     return bytes.str();
   }
 };
+
+// A cell of a sheet written record by record (tests/sheet/fixtures), for what libxlsxwriter cannot write: a formula
+// saved without its result.
+struct FormulaCell {
+  std::string text;                    // the value, or a formula's saved result
+  std::optional<std::string> formula;  // a formula; with an empty text, saved without a result
+};
+using FormulaRows = std::vector<std::vector<FormulaCell>>;
+
+// The rows as an .xlsx: strings inline, a formula with a result as t="str", one without as a bare <f>.
+std::string XlsxOf(const FormulaRows& rows) {
+  namespace t = sheet::testing;
+  std::string xml;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    xml += fmt::format("<row r=\"{}\">", r + 1);
+    for (std::size_t c = 0; c < rows[r].size(); ++c) {
+      const FormulaCell& cell = rows[r][c];
+      const std::string ref = sheet::ColumnName(static_cast<int>(c)) + std::to_string(r + 1);
+      if (cell.formula) {
+        const std::string f = "<f>" + t::XmlEscape(*cell.formula) + "</f>";
+        xml += cell.text.empty()
+                   ? fmt::format("<c r=\"{}\">{}</c>", ref, f)
+                   : fmt::format("<c r=\"{}\" t=\"str\">{}<v>{}</v></c>", ref, f, t::XmlEscape(cell.text));
+      } else if (!cell.text.empty()) {
+        xml += fmt::format("<c r=\"{}\" t=\"inlineStr\"><is><t>{}</t></is></c>", ref, t::XmlEscape(cell.text));
+      }
+    }
+    xml += "</row>";
+  }
+  return t::Xlsx({.sheets = {{"团员信息", t::SheetXml(xml), ""}}});
+}
+
+// The rows as an .xls: a formula with a result has its STRING record, one without has none.
+std::string XlsOf(const FormulaRows& rows) {
+  namespace t = sheet::testing;
+  t::XlsSpec spec;
+  std::string& records = spec.sheets.emplace_back(t::XlsSheet{"团员信息", 0, ""}).records;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    for (std::size_t c = 0; c < rows[r].size(); ++c) {
+      const FormulaCell& cell = rows[r][c];
+      const auto row = static_cast<std::uint16_t>(r);
+      const auto col = static_cast<std::uint16_t>(c);
+      if (cell.formula) {
+        records += cell.text.empty() ? t::XlsFormulaOther(row, col, 0) : t::XlsFormulaString(row, col, cell.text);
+      } else if (!cell.text.empty()) {
+        records += t::XlsLabel(row, col, cell.text);
+      }
+    }
+  }
+  return t::Xls(spec);
+}
 
 const std::vector<std::string> kHeaders = {"姓名",     "性别",         "身份证号码", "民族",
                                            "入团年月", "发展团员编号", "所在团支部", "备注"};
@@ -208,6 +257,81 @@ TEST_F(ImportTest, ImportsTheValidRowsAndReportsEachFailedOneWithItsReason) {
       << (again.rows.empty() || again.rows[0].reasons.empty() ? "" : again.rows[0].reasons[0]);
 }
 
+TEST_F(ImportTest, ReadsFormulasAsTheirSavedResultsAndFailsOnlyTheRowOfOneSavedWithout) {
+  for (const auto& [format, write] : {std::pair{"xlsx", &XlsxOf}, std::pair{"xls", &XlsOf}}) {
+    // Given three members: the first's name and the third's ethnicity are formulas Excel saved with their results,
+    // the second's ID number a formula saved without one
+    FormulaRows rows(1);
+    for (const auto& header : kHeaders) rows[0].push_back({header});
+    const int person = std::string(format) == "xls" ? 3 : 0;  // each format its own people
+    for (const auto* name : {"张三", "李四", "王五"}) {
+      const int n = person + static_cast<int>(rows.size());
+      auto& row = rows.emplace_back();
+      for (const Cell& c : Row(name, "", MakeId("20080101", fmt::format("{:03d}", n)), "2024-03-10",
+                               fmt::format("2024{:08d}", n), "B1")) {
+        row.push_back({c.text});
+      }
+    }
+    rows[1][0].formula = "\"张\"&\"三\"";
+    rows[2][2] = {"", "TEXT(D3,\"0\")"};
+    rows[3][3].formula = "\"汉族\"";
+
+    // When it is imported
+    const std::string batch = Submit(write(rows));
+    const Result result = Run(batch);
+
+    // Then the other rows are members, and the second is reported with the reason, naming the column
+    ASSERT_EQ(result.status, "DONE") << format << ": " << result.error_message.value_or("");
+    EXPECT_EQ(result.Summary(), "成功导入 2 位团员，1 位团员导入失败") << format;
+    ASSERT_EQ(result.rows.size(), 3u) << format;
+    EXPECT_EQ(result.rows[1].row_number, 3) << format;
+    EXPECT_EQ(result.rows[1].codes, std::vector<std::string>{"FORMULA_NO_VALUE"}) << format;
+    ASSERT_EQ(result.rows[1].reasons.size(), 1u) << format;
+    EXPECT_NE(result.rows[1].reasons[0].find("“身份证号码”列是公式"), std::string::npos) << result.rows[1].reasons[0];
+    EXPECT_EQ(Count("SELECT count(*) FROM members WHERE name IN ('张三', '王五') AND ethnicity = '汉族' AND "
+                    "import_batch_id = '" +
+                    batch + "'"),
+              2)
+        << format;
+
+    // And the failure report lists that row, its reason and (xlsx) the formula to replace
+    ASSERT_TRUE(result.report_uri) << format;
+    std::stringstream report;
+    report << blobs_.Open(*result.report_uri)->rdbuf();
+    std::vector<std::string> failed;
+    sheet::Read(report.str(), sheet::Limits{}, [&](const sheet::SheetInfo&, const sheet::Row& row) {
+      if (row.number == 2) failed = sheet::testing::Texts(row);
+      return true;
+    });
+    ASSERT_FALSE(failed.empty()) << format;
+    EXPECT_EQ(failed.front(), "李四");
+    EXPECT_NE(failed.back().find("第 3 行：“身份证号码”列是公式"), std::string::npos) << failed.back();
+    if (std::string(format) == "xlsx") {
+      EXPECT_NE(std::find(failed.begin(), failed.end(), "'=TEXT(D3,\"0\")"), failed.end()) << format;
+    }
+  }
+}
+
+TEST_F(ImportTest, RefusesASheetWithAHeaderAndNoMembers) {
+  // Given the template's header and no row under it, as xlsx, xls and csv
+  FormulaRows header_only(1);
+  for (const auto& header : kHeaders) header_only[0].push_back({header});
+  std::string csv;
+  for (const auto& header : kHeaders) csv += (csv.empty() ? "" : ",") + header;
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"xlsx", Sheet{kHeaders, {}}.Write()}, {"xls", XlsOf(header_only)}, {"csv", csv + "\r\n,,,\r\n\r\n"}};
+  for (const auto& [format, bytes] : files) {
+    // When it is imported
+    const Result result = Run(Submit(bytes));
+
+    // Then the batch fails with its own code and a message that says what is missing
+    EXPECT_EQ(result.status, "FAILED") << format;
+    EXPECT_EQ(result.error_code.value_or(""), "NO_ROWS") << format;
+    EXPECT_NE(result.error_message.value_or("").find("表格只有表头"), std::string::npos) << format;
+  }
+  EXPECT_EQ(Count("SELECT count(*) FROM import_batches WHERE status = 'FAILED' AND error_code = 'NO_ROWS'"), 3);
+}
+
 TEST_F(ImportTest, RunsABatchOnceEvenWhenDeliveredTwice) {
   Sheet sheet{kHeaders, {Row("张三", "男", MakeId("20080101", "011"), "2024-03-10", "202400000001", "B1")}};
   const std::string batch = Submit(sheet.Write());
@@ -274,14 +398,11 @@ TEST_F(ImportTest, RefusesAWholeBatchWhoseShapeIsUnreliable) {
   merged.merged = {"A3:B3"};
   Sheet hidden{kHeaders, {good}};
   hidden.hidden_rows = {1};
-  Sheet formula{kHeaders, {good}};
-  formula.formula_at = std::make_pair(1, 7);
   Sheet no_header{{"甲", "乙", "丙"}, {{{"1"}, {"2"}, {"3"}}}};
   Sheet missing_column{{"姓名", "性别"}, {{{"张三"}, {"男"}}}};
   const std::vector<Case> cases = {
       {"merged cells", merged.Write(), "MERGED_CELLS"},
       {"hidden rows", hidden.Write(), "HIDDEN_ROWS"},
-      {"formulas", formula.Write(), "FORMULAS"},
       {"no header", no_header.Write(), "HEADER_NOT_FOUND"},
       {"missing column", missing_column.Write(), "MISSING_COLUMN"},
       {"html saved as xls", "<html><body>团员名单</body></html>", "UNSUPPORTED_FORMAT"},
@@ -364,20 +485,6 @@ TEST_F(ImportTest, ReadsWithinTheConfiguredRowLimit) {
   EXPECT_EQ(result.status, "FAILED");
   EXPECT_EQ(result.error_code.value_or(""), "TOO_MANY_ROWS") << result.error_message.value_or("");
   EXPECT_EQ(Count("SELECT count(*) FROM members WHERE org_id = 2"), 0);
-}
-
-TEST(FailureReport, GuardsFormulaLikeTextAndTheImporterStripsTheGuard) {
-  EXPECT_EQ(StripFormulaGuard("'=HYPERLINK(\"x\")"), "=HYPERLINK(\"x\")");
-  EXPECT_EQ(StripFormulaGuard("'plain"), "'plain");
-  const auto layout = member::BuiltinMemberTemplate();
-  const std::string report =
-      WriteFailureReport(layout, {FailedRow{5, {{"name", "=cmd|' /C calc'!A0"}}, {"name"}, {"姓名有误"}}});
-  std::string first_cell;
-  sheet::Read(report, sheet::Limits{}, [&](const sheet::SheetInfo&, const sheet::Row& row) {
-    if (row.number == 2) first_cell = row.cells.front().text;
-    return true;
-  });
-  EXPECT_EQ(first_cell, "'=cmd|' /C calc'!A0");
 }
 
 }  // namespace

@@ -198,7 +198,7 @@ TEST(DateHelpersTest, CountsFullYearsLikeTheLeague) {
 
 TEST(DateCellRulesTest, AppliesTheSharedCellRules) {
   EXPECT_EQ(FailureCode(CellValue{}), "REQUIRED_MISSING");
-  EXPECT_EQ(FailureCode(CellValue::Formula("=TODAY()")), "FORMULA_CELL");
+  EXPECT_EQ(FailureCode(CellValue::FormulaNoValue("=TODAY()")), "FORMULA_NO_VALUE");
   EXPECT_EQ(FailureCode(CellValue::Error("#VALUE!")), "CELL_ERROR");
   // An optional date column may be empty.
   const auto birth = ValidateDate(CellValue{}, Col("birth_date"), false, kToday);

@@ -217,16 +217,19 @@ TEST(TextTest, KeepsAnOrganizationReferenceAsTypedButTrimmed) {
   EXPECT_EQ(OnlyCode(ValidateText(CellValue::Text(long_name), Col("branch"))), "TEXT_TOO_LONG");
 }
 
-TEST(TextTest, RejectsFormulasAndErrorValuesInAnyColumn) {
+TEST(TextTest, RejectsFormulasSavedWithoutAResultAndErrorValuesInAnyColumn) {
   for (const char* key : {"name", "branch", "cadre_post"}) {
-    const auto formula = ValidateText(CellValue::Formula("=VLOOKUP(A2,Sheet2!A:B,2,0)"), Col(key));
-    EXPECT_EQ(OnlyCode(formula), "FORMULA_CELL") << key;
+    const auto formula = ValidateText(CellValue::FormulaNoValue("=VLOOKUP(A2,Sheet2!A:B,2,0)"), Col(key));
+    EXPECT_EQ(OnlyCode(formula), "FORMULA_NO_VALUE") << key;
+    EXPECT_EQ(formula.failures[0].column_key, key);
+    EXPECT_NE(formula.failures[0].message.find("“" + Col(key).header + "”列是公式"), std::string::npos);
+    EXPECT_NE(formula.failures[0].message.find("没有保存计算结果"), std::string::npos);
     EXPECT_NE(formula.failures[0].message.find("选择性粘贴"), std::string::npos);
     EXPECT_EQ(OnlyCode(ValidateText(CellValue::Error("#REF!"), Col(key))), "CELL_ERROR") << key;
   }
-  EXPECT_EQ(OnlyCode(ValidatePhone(CellValue::Formula("=B2"), Col("phone"))), "FORMULA_CELL");
-  EXPECT_EQ(OnlyCode(ValidateEnum(CellValue::Formula("=B2"), Col("gender"))), "FORMULA_CELL");
-  EXPECT_EQ(OnlyCode(ValidateDevNumber(CellValue::Formula("=B2"), Col("dev_number"), {})), "FORMULA_CELL");
+  EXPECT_EQ(OnlyCode(ValidatePhone(CellValue::FormulaNoValue("=B2"), Col("phone"))), "FORMULA_NO_VALUE");
+  EXPECT_EQ(OnlyCode(ValidateEnum(CellValue::FormulaNoValue("=B2"), Col("gender"))), "FORMULA_NO_VALUE");
+  EXPECT_EQ(OnlyCode(ValidateDevNumber(CellValue::FormulaNoValue("=B2"), Col("dev_number"), {})), "FORMULA_NO_VALUE");
 }
 
 TEST(TextTest, ARequiredTextMustNotBeEmptyOrBlank) {

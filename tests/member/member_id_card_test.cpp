@@ -176,7 +176,7 @@ TEST(IdCardTest, RejectsTextEndingIn000WhoseCheckFailsAsLostPrecision) {
 TEST(IdCardTest, AppliesTheSharedCellRules) {
   EXPECT_EQ(OnlyCode(Check(CellValue{})), "REQUIRED_MISSING");
   EXPECT_EQ(OnlyCode(Check(CellValue::Text(" \u3000 "))), "REQUIRED_MISSING");
-  EXPECT_EQ(OnlyCode(Check(CellValue::Formula("=A2&B2"))), "FORMULA_CELL");
+  EXPECT_EQ(OnlyCode(Check(CellValue::FormulaNoValue("=A2&B2"))), "FORMULA_NO_VALUE");
   EXPECT_EQ(OnlyCode(Check(CellValue::Error("#N/A"))), "CELL_ERROR");
   EXPECT_EQ(OnlyCode(Check(CellValue::Bool(true))), "ID_CHARS");
 }

@@ -390,9 +390,15 @@ std::string XlsFormulaNumber(std::uint16_t row, std::uint16_t col, double v) {
 }
 
 std::string XlsFormulaString(std::uint16_t row, std::uint16_t col, std::string_view utf8) {
-  const std::string value("\x00\x00\x00\x00\x00\x00\xFF\xFF", 8);
-  return BiffRecord(0x0006, CellHeader(row, col, 0) + value + U16(0) + U32(0) + OnePlusOne()) +
-         BiffRecord(0x0207, XlString(utf8));
+  return XlsFormulaOther(row, col, 0) + BiffRecord(0x0207, XlString(utf8));
+}
+
+std::string XlsFormulaOther(std::uint16_t row, std::uint16_t col, std::uint8_t type, std::uint8_t value) {
+  std::string result(8, '\0');
+  result[0] = static_cast<char>(type);
+  result[2] = static_cast<char>(value);
+  result[6] = result[7] = '\xFF';
+  return BiffRecord(0x0006, CellHeader(row, col, 0) + result + U16(0) + U32(0) + OnePlusOne());
 }
 
 std::string XlsRow(std::uint16_t row, bool hidden) {

@@ -118,6 +118,10 @@ std::string XlsError(std::uint16_t row, std::uint16_t col, std::uint8_t code);
 // A formula cell with a cached number, or (string_result) a cached string in a STRING record.
 std::string XlsFormulaNumber(std::uint16_t row, std::uint16_t col, double v);
 std::string XlsFormulaString(std::uint16_t row, std::uint16_t col, std::string_view utf8);
+// A formula cell whose result is not a number, by type: 0 a string (without the STRING record that should follow it,
+// as from a writer that never calculated), 1 a boolean (value 0 or 1), 2 an error (value: its code, e.g. 0x2A #N/A),
+// 3 the empty string.
+std::string XlsFormulaOther(std::uint16_t row, std::uint16_t col, std::uint8_t type, std::uint8_t value = 0);
 std::string XlsRow(std::uint16_t row, bool hidden);
 std::string XlsMerge(std::uint16_t first_row, std::uint16_t last_row, std::uint16_t first_col, std::uint16_t last_col);
 

@@ -30,6 +30,15 @@ void ExpectMembers(const testing::Collected& got) {
   EXPECT_EQ(got.rows[2].number, 3);
 }
 
+TEST(CsvTest, ReadsWhatLooksLikeAFormulaAsTheTextItIs) {
+  const auto got = ReadRows("姓名,身份证号码\r\n张三,=A2&B2\r\n"sv);
+  ASSERT_FALSE(got.result.error) << got.result.error->detail;
+  ASSERT_EQ(got.rows.size(), 2u);
+  EXPECT_EQ(got.rows[1].cells[1].kind, Cell::Kind::kText);
+  EXPECT_EQ(got.rows[1].cells[1].text, "=A2&B2");
+  EXPECT_EQ(got.rows[1].cells[1].formula, "");
+}
+
 TEST(CsvTest, ReadsUtf8) {
   ExpectMembers(ReadRows(kMembers));
 }

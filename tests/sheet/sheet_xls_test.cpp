@@ -57,7 +57,7 @@ TEST(XlsTest, ReadsTheDataSheetOfABiff8Workbook) {
   EXPECT_EQ(r2[2].number_format, "yyyy-mm-dd");
   EXPECT_TRUE(r2[2].is_date_format);
   EXPECT_EQ(DateOf(r2[2], got.result.sheet), 2020y / May / 1d);
-  EXPECT_EQ(r2[3].kind, Kind::kFormula);
+  EXPECT_EQ(r2[3].kind, Kind::kNumber);  // a formula, read as its saved result
   EXPECT_EQ(r2[3].text, "12");
 
   // Row 3 is hidden; its ID number was typed as a number and lost its last digits.
@@ -69,12 +69,39 @@ TEST(XlsTest, ReadsTheDataSheetOfABiff8Workbook) {
   EXPECT_EQ(r3[2].text, "43952");
   EXPECT_EQ(r3[2].number_format, "mm-dd-yy");
   EXPECT_EQ(DateOf(r3[2], got.result.sheet), 2020y / May / 1d);
-  EXPECT_EQ(r3[3].kind, Kind::kFormula);
+  EXPECT_EQ(r3[3].kind, Kind::kText);
   EXPECT_EQ(r3[3].text, "十二");
 
   EXPECT_EQ(got.rows[3].number, 5);
   ASSERT_EQ(got.result.merged.size(), 1u);
   EXPECT_EQ(RangeName(got.result.merged[0]), "A5:D5");
+}
+
+TEST(XlsTest, ReadsFormulaResultsAndMarksAStringResultThatWasNeverSaved) {
+  // Given formulas whose results are a string without its STRING record, a boolean, an error and the empty string;
+  // then a row with nothing but a formula without a result
+  XlsSpec spec;
+  std::string& r = spec.sheets.emplace_back(testing::XlsSheet{"团员信息", 0, ""}).records;
+  r += testing::XlsLabel(0, 0, "张三") + testing::XlsFormulaOther(0, 1, 0) + testing::XlsFormulaOther(0, 2, 1, 1) +
+       testing::XlsFormulaOther(0, 3, 2, 0x2A) + testing::XlsFormulaOther(0, 4, 3);
+  r += testing::XlsFormulaOther(1, 0, 0);
+  r += testing::XlsLabel(2, 0, "李四");
+
+  // When it is read
+  const auto got = ReadRows(Xls(spec));
+
+  // Then the missing string is a formula without a value, kept in its row; the others are their results
+  ASSERT_FALSE(got.result.error) << got.result.error->detail;
+  ASSERT_EQ(got.rows.size(), 2u);
+  const auto& r1 = got.rows[0].cells;
+  ASSERT_EQ(r1.size(), 4u);  // the empty string at E1 is blank and trimmed
+  EXPECT_EQ(r1[1].kind, Kind::kFormulaNoValue);
+  EXPECT_EQ(r1[1].text, "");
+  EXPECT_EQ(r1[2].kind, Kind::kBool);
+  EXPECT_EQ(r1[2].text, "TRUE");
+  EXPECT_EQ(r1[3].kind, Kind::kError);
+  EXPECT_EQ(r1[3].text, "#N/A");
+  EXPECT_EQ(got.rows[1].number, 3);
 }
 
 TEST(XlsTest, ReadsMulRkBoolsErrorsAndThe1904System) {

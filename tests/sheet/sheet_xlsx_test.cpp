@@ -231,26 +231,68 @@ TEST(XlsxTest, ReportsMergedRanges) {
   EXPECT_EQ(got.result.merged[1].last_column, 2);
 }
 
-TEST(XlsxTest, ReportsFormulasWithTheirCachedValues) {
+TEST(XlsxTest, ReadsAFormulaAsTheResultExcelSavedWithIt) {
+  // Given formulas with the results Excel saved: a number, a string (t="str"), a shared formula, a boolean, an
+  // error, a date (a serial in a date style), and an empty string result in a row of its own
   const std::string rows =
       "<row r=\"1\"><c r=\"A1\"><f>1+1</f><v>2</v></c>"
       "<c r=\"B1\" t=\"str\"><f>A1&amp;\"岁\"</f><v>2岁</v></c>"
       "<c r=\"C1\"><f t=\"shared\" ref=\"C1:C2\" si=\"0\">A1*2</f><v>4</v></c>"
       "<c r=\"D1\" t=\"b\"><f>TRUE()</f><v>1</v></c>"
-      "<c r=\"E1\" t=\"e\"><f>1/0</f><v>#DIV/0!</v></c></row>"
+      "<c r=\"E1\" t=\"e\"><f>1/0</f><v>#DIV/0!</v></c>"
+      "<c r=\"F1\" s=\"1\"><f>DATE(2020,5,1)</f><v>43952</v></c></row>"
       "<row r=\"2\"><c r=\"A2\"><v>5</v></c><c r=\"C2\"><f t=\"shared\" si=\"0\"/><v>10</v></c></row>"
       "<row r=\"3\"><c r=\"A3\" t=\"str\"><f>IF(B3=\"\",\"\",B3)</f><v></v></c></row>";
-  const auto got = ReadRows(OneSheet(rows));
+
+  // When the sheet is read
+  const auto got = ReadRows(OneSheet(rows, "", testing::StylesXml({{176, "yyyy-mm-dd"}}, {0, 176})));
+
+  // Then each formula reads as its saved result, with the formula beside it
   ASSERT_FALSE(got.result.error) << got.result.error->detail;
-  ASSERT_EQ(got.rows.size(), 2u);  // row 3 shows nothing: blank
+  ASSERT_EQ(got.rows.size(), 2u);  // row 3's saved result is "": blank
   const auto& r1 = got.rows[0].cells;
-  for (const Cell& cell : r1) EXPECT_EQ(cell.kind, Kind::kFormula);
-  EXPECT_THAT(Texts(got.rows[0]), ElementsAre("2", "2岁", "4", "TRUE", "#DIV/0!"));
+  EXPECT_THAT(Texts(got.rows[0]), ElementsAre("2", "2岁", "4", "TRUE", "#DIV/0!", "43952"));
+  EXPECT_EQ(r1[0].kind, Kind::kNumber);
+  EXPECT_EQ(r1[1].kind, Kind::kText);
+  EXPECT_EQ(r1[2].kind, Kind::kNumber);
+  EXPECT_EQ(r1[3].kind, Kind::kBool);
+  EXPECT_EQ(r1[4].kind, Kind::kError);
+  EXPECT_EQ(DateOf(r1[5], got.result.sheet), 2020y / May / 1d);
   EXPECT_EQ(r1[0].formula, "1+1");
   EXPECT_EQ(r1[1].formula, "A1&\"岁\"");
-  EXPECT_EQ(got.rows[1].cells[2].kind, Kind::kFormula);
+  EXPECT_EQ(got.rows[1].cells[2].kind, Kind::kNumber);
   EXPECT_EQ(got.rows[1].cells[2].text, "10");
   EXPECT_EQ(got.rows[1].cells[2].formula, "");
+}
+
+TEST(XlsxTest, MarksAFormulaSavedWithoutItsResultAndKeepsItInItsRow) {
+  // Given formulas written by programs that never calculate: no <v>, an empty <v> (not a string result), and a
+  // shared formula's later cell without <v>; then a row of nothing but such formulas, dragged below the data
+  const std::string rows =
+      "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>张三</t></is></c>"
+      "<c r=\"B1\"><f>A1&amp;\"x\"</f></c>"
+      "<c r=\"C1\"><f>1+1</f><v></v></c>"
+      "<c r=\"D1\"><f t=\"shared\" si=\"0\"/></c></row>"
+      "<row r=\"2\"><c r=\"B2\"><f>A2&amp;\"x\"</f></c><c r=\"C2\"><f>1+1</f><v/></c></row>"
+      "<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t>李四</t></is></c></row>";
+
+  // When the sheet is read
+  const auto got = ReadRows(OneSheet(rows));
+
+  // Then each such cell is a formula without a value, kept (trailing ones too) so that its row can fail, and the
+  // row of nothing else is blank
+  ASSERT_FALSE(got.result.error) << got.result.error->detail;
+  ASSERT_EQ(got.rows.size(), 2u);
+  const auto& r1 = got.rows[0].cells;
+  ASSERT_EQ(r1.size(), 4u);
+  EXPECT_EQ(r1[0].kind, Kind::kText);
+  for (std::size_t c = 1; c < 4; ++c) {
+    EXPECT_EQ(r1[c].kind, Kind::kFormulaNoValue) << c;
+    EXPECT_EQ(r1[c].text, "") << c;
+  }
+  EXPECT_EQ(r1[1].formula, "A1&\"x\"");
+  EXPECT_EQ(r1[2].formula, "1+1");
+  EXPECT_EQ(got.rows[1].number, 3);
 }
 
 TEST(XlsxTest, ReadsBooleansAndErrors) {
@@ -452,7 +494,7 @@ TEST(XlsxTest, ReadsAWorkbookWrittenByLibxlsxwriter) {
   EXPECT_EQ(r2[2].kind, Kind::kNumber);
   EXPECT_TRUE(r2[2].is_date_format);
   EXPECT_EQ(DateOf(r2[2], got.result.sheet), 2020y / May / 1d);
-  EXPECT_EQ(r2[3].kind, Kind::kFormula);
+  EXPECT_EQ(r2[3].kind, Kind::kNumber);
   EXPECT_EQ(r2[3].text, "12");
   EXPECT_EQ(r2[3].formula, "2020-2008");
   EXPECT_TRUE(got.rows[2].hidden);

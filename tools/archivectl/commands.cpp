@@ -19,6 +19,7 @@
 #include "common/events/envelope.hpp"
 #include "common/kafka/kafka.hpp"
 #include "common/member/template.hpp"
+#include "common/member/workbooks.hpp"
 #include "common/outbox/outbox.hpp"
 #include "common/pg/migrate.hpp"
 #include "common/pg/pg.hpp"
@@ -28,7 +29,6 @@
 #include "tools/archivectl/prereview.hpp"
 #include "tools/archivectl/sweep.hpp"
 #include "workers/import/importer.hpp"
-#include "workers/import/report.hpp"
 
 namespace archive::ctl {
 namespace {
@@ -229,7 +229,7 @@ std::string ReadFile(const std::string& path) {
 int Template(const Args& args, std::ostream& out) {
   args.Allow({"out"});
   const std::string path = args.Option("out").value_or("团员导入模板.xlsx");
-  const std::string bytes = import::WriteTemplate(member::BuiltinMemberTemplate());
+  const std::string bytes = member::WriteTemplate(member::BuiltinMemberTemplate());
   std::ofstream file(path, std::ios::binary);
   file << bytes;
   if (!file) throw UsageError("cannot write " + path);

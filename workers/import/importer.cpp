@@ -19,7 +19,7 @@
 #include "common/base/text.hpp"
 #include "common/log/log.hpp"
 #include "common/member/header.hpp"
-#include "workers/import/report.hpp"
+#include "common/member/workbooks.hpp"
 
 namespace archive::import {
 namespace {
@@ -193,9 +193,9 @@ void CheckTaken(pg::Tx& tx, const std::string& batch_id, const std::vector<Pendi
 }
 
 // A failed row as the failure report repeats it: the user's cells, the columns to highlight, the reasons.
-FailedRow ReportRow(const member::HeaderMatch& match, const SheetRow& row,
-                    const std::vector<member::Finding>& failures) {
-  FailedRow failed;
+member::FailedRow ReportRow(const member::HeaderMatch& match, const SheetRow& row,
+                            const std::vector<member::Finding>& failures) {
+  member::FailedRow failed;
   failed.row_number = static_cast<int>(row.number);
   for (const auto& [key, cell] : member::CellsByKey(match, row.cells)) failed.cells[key] = cell.text;
   for (const auto& f : failures) {
@@ -391,21 +391,21 @@ std::optional<Problem> SheetProblem(const ParsedSheet& end, std::optional<std::i
   return std::nullopt;
 }
 
-// A data row that makes the rows unreliable: hidden, or holding a formula.
+// A data row that makes the rows unreliable: a hidden one. (A formula cell is not: it reads as its saved result, and
+// one saved without a result fails only its own row, FORMULA_NO_VALUE.)
 std::optional<Problem> RowProblem(const SheetRow& row) {
   if (row.hidden) {
     return Problem{"HIDDEN_ROWS",
                    fmt::format("表格第 {} 行是隐藏行。请取消隐藏、确认这些行的内容后再导入。", row.number)};
   }
-  for (std::size_t c = 0; c < row.cells.size(); ++c) {
-    if (row.cells[c].kind == member::CellValue::Kind::kFormula) {
-      return Problem{
-          "FORMULAS",
-          fmt::format("表格第 {} 行 {} 列是公式，不是数值。请全选表格，复制后用“选择性粘贴 → 数值”粘贴，再导入。",
-                      row.number, sheet::ColumnName(static_cast<int>(c)))};
-    }
-  }
   return std::nullopt;
+}
+
+// A sheet whose header was found but that has no data row below it.
+Problem NoRows(std::int64_t header_row) {
+  return Problem{
+      "NO_ROWS",
+      fmt::format("表格只有表头（第 {} 行），没有团员数据。请在表头下方逐行填写团员信息后再导入。", header_row)};
 }
 
 }  // namespace
@@ -556,7 +556,7 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
   duplicates.Reserve(static_cast<std::size_t>(config_.limits.max_rows));  // a bucket per row: 8 bytes
   Branches branches(org_path, importer_is_branch ? std::optional(importer_org) : std::nullopt);
   int validated = 0;
-  std::vector<FailedRow> failed_rows;
+  std::vector<member::FailedRow> failed_rows;
   auto written = [&] {  // waits for the chunk being written; its failed rows go to the report
     if (!writing.valid()) return;
     const Chunk chunk = writing.get();
@@ -579,7 +579,7 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
     for (auto& row : chunk_rows) {
       if (auto problem = RowProblem(row)) return refuse(std::move(*problem));
       for (auto& c : row.cells) {
-        if (c.kind == member::CellValue::Kind::kText) c.text = StripFormulaGuard(std::move(c.text));
+        if (c.kind == member::CellValue::Kind::kText) c.text = member::StripFormulaGuard(std::move(c.text));
       }
       Pending& p = chunk.emplace_back();
       p.row_number = row.number;
@@ -602,9 +602,10 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
   }
   written();
   if (auto problem = SheetProblem(feed.Finish(), header_row)) return refuse(std::move(*problem));
+  if (validated == 0) return refuse(NoRows(*header_row));
 
   result.total = validated;
-  if (!failed_rows.empty()) result.report_uri = blobs_.Put(WriteFailureReport(layout_, failed_rows)).uri;
+  if (!failed_rows.empty()) result.report_uri = blobs_.Put(member::WriteFailureReport(layout_, failed_rows)).uri;
   result.status = "DONE";
   tx.Run("import_batch_finish", batch_id, "DONE", result.total, result.imported, result.failed, result.report_uri,
          std::nullopt, std::nullopt, writer.first_member, writer.last_member);

@@ -60,8 +60,8 @@ member::CellValue Adapt(const sheet::Cell& cell) {
       return member::CellValue{member::CellValue::Kind::kBool, cell.text, "", false};
     case K::kError:
       return member::CellValue::Error(cell.text);
-    case K::kFormula:
-      return member::CellValue::Formula(cell.formula.empty() ? cell.text : cell.formula);
+    case K::kFormulaNoValue:  // the failure report shows the formula the user has to replace by its value
+      return member::CellValue::FormulaNoValue(cell.formula.empty() ? "" : "=" + cell.formula);
   }
   return {};
 }
@@ -185,7 +185,9 @@ std::optional<ParsedSheet> Decode(std::string_view bytes) {
     row.hidden = hidden != 0;
     row.cells.resize(cells);
     for (auto& c : row.cells) {
-      if (!r.U64(v) || (v & 0xff) > static_cast<std::uint64_t>(member::CellValue::Kind::kFormula)) return std::nullopt;
+      if (!r.U64(v) || (v & 0xff) > static_cast<std::uint64_t>(member::CellValue::Kind::kFormulaNoValue)) {
+        return std::nullopt;
+      }
       c.kind = static_cast<member::CellValue::Kind>(v & 0xff);
       c.is_date_format = (v & 0x100) != 0;
       if (!r.Str(c.text) || !r.Str(c.number_format)) return std::nullopt;
