@@ -37,10 +37,25 @@ class ApiWalkTest : public ::testing::Test {
                     "; ALTER SEQUENCE members_id_seq RESTART WITH " + offset + R"(;
           INSERT INTO organizations (id, code, name, kind, parent_id, path) VALUES
             (71, 'E2E-C', '示例团委', 'committee', NULL, '71'),
-            (72, 'E2E-B', '高一(1)班团支部', 'branch', 71, '71.72'))");
+            (72, 'E2E-B', '高一(1)班团支部', 'branch', 71, '71.72'),
+            (81, 'T-CENTER', '团中央', 'leading_body', NULL, '81'),
+            (82, 'T-PROV', '省团委', 'committee', 81, '81.82'),
+            (83, 'T-CITY', '市团委', 'committee', 82, '81.82.83'),
+            (84, 'T-DIST', '区团委', 'committee', 83, '81.82.83.84'),
+            (85, 'T-SCHOOL', '学校团委', 'committee', 84, '81.82.83.84.85'),
+            (86, 'T-GENERAL', '高一年级团总支', 'general_branch', 85, '81.82.83.84.85.86'),
+            (87, 'T-BRANCH', '高一(2)班团支部', 'branch', 86, '81.82.83.84.85.86.87'),
+            (88, 'T-WORKS', '区教育团工委', 'working_committee', 84, '81.82.83.84.88'),
+            (89, 'T-WBRANCH', '工委直属团支部', 'branch', 88, '81.82.83.84.88.89'))");
     });
     branch_token_ = AddUser("e2e-secretary", "branch_admin", 72);
     committee_token_ = AddUser("e2e-committee", "committee_admin", 71);
+    for (const auto& [org, role] : std::map<std::int64_t, const char*>{
+             {81, "committee_admin"}, {82, "committee_admin"}, {83, "committee_admin"}, {84, "committee_admin"},
+             {85, "committee_admin"}, {86, "branch_admin"}, {87, "branch_admin"}, {88, "committee_admin"},
+             {89, "branch_admin"}}) {
+      tree_[org] = AddUser(fmt::format("e2e-tree-{}", org), role, org);
+    }
 
     pdf::Context context;
     auto generator = std::get<formgen::Generator>(formgen::Generator::Create(context, formgen::FontFiles{}));
@@ -49,6 +64,8 @@ class ApiWalkTest : public ::testing::Test {
     second_ = std::get<formgen::GeneratedForm>(generator.Generate(formgen::Case::kClean, 0, 7, 250));
     ASSERT_EQ(first_.label["record_number"], second_.label["record_number"]);
     ASSERT_NE(first_.bytes, second_.bytes);
+    other_ = std::get<formgen::GeneratedForm>(generator.Generate(formgen::Case::kClean, 1, 11, 200));
+    ASSERT_NE(other_.label["record_number"], first_.label["record_number"]);
 
     const auto topics = testing::MakeTopics({"prereview-dlq"}, 1);
     const std::map<std::string, std::string> env{
@@ -117,11 +134,12 @@ class ApiWalkTest : public ::testing::Test {
   }
 
   // The archive status once the pre-review worker has given version_id its verdict, or the last status read.
-  nlohmann::json StatusAfterPrereview(std::int64_t member, std::int64_t version_id) {
+  // token: a reader of the member; the branch of the first walk by default.
+  nlohmann::json StatusAfterPrereview(std::int64_t member, std::int64_t version_id, const std::string& token = "") {
     nlohmann::json status;
     const bool reviewed = testing::Eventually(
         [&] {
-          const auto r = Get(fmt::format("/v1/members/{}/archive", member), branch_token_);
+          const auto r = Get(fmt::format("/v1/members/{}/archive", member), token.empty() ? branch_token_ : token);
           if (r.status != 200) return false;
           status = r.json();
           const auto& v = status["current_version"];
@@ -148,6 +166,35 @@ class ApiWalkTest : public ::testing::Test {
   std::string committee_token_;
   formgen::GeneratedForm first_;
   formgen::GeneratedForm second_;
+  formgen::GeneratedForm other_;               // another person's form
+  std::map<std::int64_t, std::string> tree_;  // organization id of the seven-level tree -> its admin's token
+
+  // The member of form in organization org, entered by that organization's admin.
+  std::int64_t Enter(const formgen::GeneratedForm& form, std::int64_t org, const std::string& serial) {
+    const std::string number = form.label["record_number"];
+    const std::string year = number.substr(0, 4);
+    const auto created = Call("POST", "/v1/members", tree_.at(org),
+                              nlohmann::json{{"org_id", org},
+                                             {"name", form.label["record_name"]},
+                                             {"id_card", testing::MakeIdCard(std::to_string(std::stoi(year) - 16) + "0301", serial)},
+                                             {"ethnicity", "汉族"},
+                                             {"joined_on", year + "-09-01"},
+                                             {"dev_number", number}}
+                                  .dump());
+    EXPECT_EQ(created.status, 201) << created.body;
+    return created.json().value("id", std::int64_t{0});
+  }
+
+  std::vector<std::int64_t> Queue(std::int64_t org) {
+    const auto body = Get("/v1/approvals", tree_.at(org)).json();
+    std::vector<std::int64_t> ids;
+    for (const auto& item : body.value("items", nlohmann::json::array())) ids.push_back(item["version_id"]);
+    return ids;
+  }
+
+  std::int64_t Told(std::int64_t org, const std::string& kind) {
+    return Count(fmt::format("SELECT count(*) FROM notifications WHERE org_id = {} AND kind = '{}'", org, kind));
+  }
 };
 
 TEST_F(ApiWalkTest, WalksOneMemberThroughEveryStateOverHttp) {
@@ -264,6 +311,77 @@ TEST_F(ApiWalkTest, WalksOneMemberThroughEveryStateOverHttp) {
             1);
   // (Events of other schemas' versions on the shared topic are dead-lettered as VERSION_NOT_FOUND; nothing else.)
   EXPECT_EQ(Count("SELECT count(*) FROM failed_jobs WHERE error_code <> 'VERSION_NOT_FOUND'"), 0);
+}
+
+// 团中央 → 省 → 市 → 区 → 学校团委 → 团总支 → 团支部, and a 团工委 beside the 学校团委, with the real workers: who may
+// upload, who sees the upload in the queue, who may decide, who is told, and who gets 403 or 404 (docs/rules.md R4,
+// R5). The machine advises: a pre-review FAIL leaves the member PENDING and tells the uploader; people decide.
+TEST_F(ApiWalkTest, OnASevenLevelTreeTheNearestCommitteeAboveDecides) {
+  // Given a member of the 团支部 under the 团总支, uploaded by the 团总支 (R5: the direct superior)
+  const auto member = Enter(first_, 87, "031");
+  const auto path = fmt::format("/v1/members/{}/archive", member);
+  EXPECT_EQ(Call("POST", path, tree_.at(85), first_.bytes, "application/pdf").status, 403);
+  EXPECT_EQ(Call("POST", path, tree_.at(88), first_.bytes, "application/pdf").status, 404);
+  const auto upload = Call("POST", path, tree_.at(86), first_.bytes, "application/pdf");
+  ASSERT_EQ(upload.status, 201) << upload.body;
+  const std::int64_t version = upload.json()["version_id"];
+  EXPECT_EQ(StatusAfterPrereview(member, version, tree_.at(87))["archive_status"], "PENDING");
+
+  // Then only the 学校团委 has it in its queue, and only it may decide
+  EXPECT_EQ(Queue(85), std::vector<std::int64_t>{version});
+  for (const std::int64_t org : {81, 82, 83, 84, 88}) EXPECT_TRUE(Queue(org).empty()) << org;
+  EXPECT_EQ(Get("/v1/approvals", tree_.at(86)).status, 403);
+  const auto approve = fmt::format("/v1/approvals/{}/approve", version);
+  EXPECT_EQ(Call("POST", approve, tree_.at(86)).status, 403);
+  EXPECT_EQ(Call("POST", approve, tree_.at(87)).status, 403);
+  EXPECT_EQ(Call("POST", approve, tree_.at(84)).status, 403);
+  EXPECT_EQ(Call("POST", approve, tree_.at(81)).status, 403);
+  EXPECT_EQ(Call("POST", approve, tree_.at(88)).status, 404);
+  const auto approved = Call("POST", approve, tree_.at(85));
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(approved.json()["archive_status"], "AUTHENTICATED");
+  EXPECT_EQ(Told(86, "ARCHIVE_APPROVED"), 1);
+  EXPECT_EQ(Told(87, "ARCHIVE_APPROVED"), 1);
+
+  // When the 团支部 uploads a file that is not a form, the pre-review fails it, tells the branch at once, and the
+  // member still waits for the 学校团委, who rejects it with a reason the branch reads in its 操作中心
+  const auto second = Enter(other_, 87, "032");
+  const auto bad = Call("POST", fmt::format("/v1/members/{}/archive", second), tree_.at(87),
+                        api::testing::TinyPdf("not a form"), "application/pdf");
+  ASSERT_EQ(bad.status, 201) << bad.body;
+  const std::int64_t bad_version = bad.json()["version_id"];
+  const auto failed = StatusAfterPrereview(second, bad_version, tree_.at(87));
+  EXPECT_EQ(failed["current_version"]["verdict"], "FAIL") << failed.dump();
+  EXPECT_EQ(failed["archive_status"], "PENDING");
+  EXPECT_EQ(Told(87, "PREREVIEW_FAILED"), 1);
+  EXPECT_EQ(Queue(85), std::vector<std::int64_t>{bad_version});
+  const auto rejected = Call("POST", fmt::format("/v1/approvals/{}/reject", bad_version), tree_.at(85),
+                             R"({"reason": "上传的不是入团志愿书，请重新扫描上传"})");
+  ASSERT_EQ(rejected.status, 200) << rejected.body;
+  EXPECT_EQ(rejected.json()["archive_status"], "REJECTED");
+  const auto feed = Get("/v1/notifications?unread=true", tree_.at(87)).json();
+  ASSERT_FALSE(feed["items"].empty()) << feed.dump();
+  EXPECT_EQ(feed["items"][0]["kind"], "ARCHIVE_REJECTED");
+  EXPECT_EQ(Get("/v1/notifications", tree_.at(89)).json()["items"].size(), 0u);
+  EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE to_state = 'REJECTED' AND actor_user_id IS NULL"), 0);
+}
+
+// A committee's upload for its own 本级 member needs no approval (3.2.2): the pre-review's PASS or WARN
+// authenticates it, and it never reaches a queue.
+TEST_F(ApiWalkTest, ACommitteesOwnUploadIsAuthenticatedWithoutApproval) {
+  const auto member = Enter(first_, 85, "041");
+  const auto upload = Call("POST", fmt::format("/v1/members/{}/archive", member), tree_.at(85), first_.bytes,
+                           "application/pdf");
+  ASSERT_EQ(upload.status, 201) << upload.body;
+  EXPECT_EQ(upload.json()["uploader_kind"], "committee");
+  const std::int64_t version = upload.json()["version_id"];
+  ASSERT_TRUE(testing::Eventually(
+      [&] { return Count(fmt::format("SELECT count(*) FROM members WHERE id = {} AND archive_status = "
+                                     "'AUTHENTICATED'", member)) == 1; },
+      240s))
+      << Get(fmt::format("/v1/members/{}/archive", member), tree_.at(85)).body;
+  EXPECT_TRUE(Queue(84).empty());
+  EXPECT_EQ(Count(fmt::format("SELECT count(*) FROM archive_versions WHERE id = {} AND decision IS NULL", version)), 1);
 }
 
 }  // namespace

@@ -120,6 +120,14 @@ TEST_F(PrereviewSandboxTest, SurvivesDeeplyNestedObjects) {
   EXPECT_TRUE(r.IntegrityFailed() || r.Has(Code::kPageCount)) << ToJson(r).dump();
 }
 
+TEST_F(PrereviewSandboxTest, AChildThatCannotWorkIsOurFailureNotTheFiles) {
+  // Given a pool whose program exits at once (an exec failure, a broken install), when a good form is checked,
+  // then no finding is made against the member: the failure is thrown for the worker to retry and dead-letter.
+  metrics::Registry registry;
+  SandboxedChecker checker("/bin/false", Config{}, &registry);
+  EXPECT_THROW(checker.Check(clean_->bytes, Clean()), SandboxFailure);
+}
+
 TEST_F(PrereviewSandboxTest, RefusesAGigapixelImage) {
   const Report r = Check(OnePageWithImage(
       "/Type /XObject /Subtype /Image /Width 40000 /Height 25000 /ColorSpace /DeviceGray /BitsPerComponent 8 "
@@ -128,8 +136,8 @@ TEST_F(PrereviewSandboxTest, RefusesAGigapixelImage) {
   ASSERT_TRUE(r.Has(Code::kCorrupt)) << ToJson(r).dump();
 }
 
-TEST_F(PrereviewSandboxTest, GivesTimeoutWhenAFileTakesTooLong) {
-  // Given a pool whose children get 50 ms per file, when a real form needs more, then TIMEOUT
+TEST_F(PrereviewSandboxTest, GivesTimeoutWhenAFileTakesTooLongTwice) {
+  // Given a pool whose children get 50 ms per file, when a real form needs more, twice, then TIMEOUT
   Config impatient;
   impatient.timeout = std::chrono::milliseconds(50);
   metrics::Registry registry;
@@ -137,14 +145,15 @@ TEST_F(PrereviewSandboxTest, GivesTimeoutWhenAFileTakesTooLong) {
   const Report r = checker.Check(clean_->bytes, Clean());
   ASSERT_TRUE(r.Has(Code::kTimeout)) << ToJson(r).dump();
   EXPECT_EQ(r.verdict, Verdict::kFail);
-  // and the failure is counted by its kind, beside the check's wall time
+  EXPECT_EQ(ToJson(r)["findings"][0]["values"]["attempts"], 2) << "a loaded host gets a second chance";
+  // and each failure is counted by its kind, beside each try's wall time
   auto failures = [&](const char* kind) {
     return registry.GetCounter("prereview_sandbox_failures_total", "", {{"kind", kind}}).Value();
   };
-  EXPECT_EQ(failures("timeout"), 1);
+  EXPECT_EQ(failures("timeout"), 2);
   EXPECT_EQ(failures("crash"), 0);
   const auto buckets = registry.GetHistogram("prereview_check_seconds", "").BucketCounts();
-  EXPECT_EQ(std::accumulate(buckets.begin(), buckets.end(), std::uint64_t{0}), 1u);
+  EXPECT_EQ(std::accumulate(buckets.begin(), buckets.end(), std::uint64_t{0}), 2u);
   EXPECT_NE(registry.Render().find("prereview_sandbox_failures_total{kind=\"memory\"} 0"), std::string::npos)
       << "every kind is there from the start, at 0";
 }

@@ -142,6 +142,24 @@ TEST_F(PrereviewWorkerTest, AFailTellsTheUploaderAndLeavesTheDecisionToTheCommit
             1);
 }
 
+TEST_F(PrereviewWorkerTest, AFailureOfTheSandboxIsThrownAndChangesNothing) {
+  // Given checks whose sandbox cannot run, when an upload arrives, then the handler throws (the consumer loop
+  // retries it and then dead-letters it for ops) and the member has no verdict, finding or status change
+  class Broken final : public FileChecks {
+   public:
+    Report Check(std::string_view, const Expectations&) override { throw SandboxFailure("the child crashed"); }
+  } broken;
+  Reviewer reviewer(broken, blobs_, metrics_);
+  const auto member = Member("202412345678", "王小明", "022");
+  const auto version = Upload(member, Form(formgen::Case::kClean).bytes, "branch");
+  const auto event = Uploaded(member, version);
+  const kafka::Message record{"archive.uploaded", 0, 0, event.key, "", {}, 0};
+  EXPECT_THROW(db_.InTransaction([&](pg::Tx& tx) { return reviewer.Handle({record, event}, tx); }), SandboxFailure);
+  EXPECT_EQ(Count(fmt::format("SELECT count(*) FROM archive_versions WHERE id = {} AND verdict IS NULL", version)), 1);
+  EXPECT_EQ(Status(member), "PENDING");
+  EXPECT_EQ(Count("SELECT count(*) FROM prereview_findings"), 0);
+}
+
 TEST_F(PrereviewWorkerTest, AuthenticatesACommitteeUploadThatPassesIntegrity) {
   const auto member = Member(Printed(formgen::Case::kClean), Name(formgen::Case::kClean), "031");
   const auto version = Upload(member, Form(formgen::Case::kClean).bytes, "committee");

@@ -12,7 +12,7 @@
 
 // The pre-review worker: consumes archive.uploaded (and prereview.requested, a re-run), checks the stored PDF in the
 // sandbox, adds what needs the database (DUPLICATE_FILE, a number that belongs to another member), and writes in the
-// consumer loop's one transaction the verdict, the findings, the member's status change (design.md) and
+// consumer loop's one transaction the verdict, the findings, the member's status change (docs/rules.md) and
 // archive.pre-reviewed through the outbox.
 namespace archive::prereview {
 
