@@ -37,16 +37,17 @@ ApiConfig ApiConfig::From(config::Section& section, const lifecycle::Policy& pol
   c.validation = member::ValidationConfig::From(member_section);
   c.validation.e_archive_required_from = policy.e_archive_required_from;
   section.Read("list_limit", c.list_limit);
+  section.Read("export_max_rows", c.export_max_rows);
   section.Read("token_cache_ms", c.token_cache);
   section.Read("rollup_fold_interval_ms", c.rollup_fold_interval);
   section.Read("rollup_fold_batch", c.rollup_fold_batch);
   section.Read("audit_threads", c.audit_threads);
   section.RejectUnknown();
   c.max_json_bytes = json;
-  if (c.max_json_bytes < 1 || c.list_limit < 1 || c.rollup_fold_batch < 1 ||
+  if (c.max_json_bytes < 1 || c.list_limit < 1 || c.export_max_rows < 1 || c.rollup_fold_batch < 1 ||
       c.audit_threads < 1) {
     throw config::Error(fmt::format(
-        "{}: max_json_bytes, list_limit, rollup_fold_batch and audit_threads must be positive",
+        "{}: max_json_bytes, list_limit, export_max_rows, rollup_fold_batch and audit_threads must be positive",
         section.path()));
   }
   return c;
@@ -215,6 +216,7 @@ void Api::AddRoutes() {
   AddStatisticsRoutes();
   AddImportRoutes();
   AddNotificationRoutes();
+  AddMemberListRoutes();
 }
 
 std::optional<std::int64_t> ParseId(std::string_view text) {

@@ -35,6 +35,7 @@ struct ApiConfig {
   std::int64_t max_json_bytes = 1024 * 1024;
   member::ValidationConfig validation;  // the member rules (R9 layout, ages), key "member"; R1 from policy
   int list_limit = 100;                 // rows per list response
+  int export_max_rows = 100'000;        // rows of an .xlsx member export at most
   // How long a token's caller is remembered; a revoked token or a disabled user stops working within this. 0: never.
   std::chrono::milliseconds token_cache{10'000};
   std::chrono::milliseconds rollup_fold_interval{2000};  // api/rollup.hpp
@@ -106,6 +107,7 @@ class Api final : public Application {
   void AddStatisticsRoutes();
   void AddImportRoutes();
   void AddNotificationRoutes();
+  void AddMemberListRoutes();
   // Named handlers of the archive's life (api/archives.cpp, api/approvals.cpp, api/members.cpp).
   Response Upload(Call& call, lifecycle::UploadKind kind);
   Response Withdraw(Call& call);
@@ -116,6 +118,9 @@ class Api final : public Application {
   Response EditMember(Call& call);
   Response Me(Call& call);
   Response ApprovalQueue(Call& call);
+  Response ListOrgMembers(Call& call);
+  Response ExportOrgMembers(Call& call);
+  Response OrgArchiveStatistics(Call& call, bool as_xlsx);
 
   ApiConfig config_;
   DbPool& db_;

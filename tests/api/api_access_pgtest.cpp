@@ -284,6 +284,17 @@ TEST(ApiAccessMatrix, EveryRouteGivesExactlyTheAccessTheRulesAllow) {
                   "NOT_UPLOADED", any_admin});
   std::map<std::string, int> anyone;
   for (const auto& c : kCallers) anyone[c] = 200;
+  for (const auto& [operation, suffix] : std::vector<std::pair<std::string, std::string>>{
+           {"listOrganizationMembers", "members"},
+           {"exportOrganizationMembers", "members/export"},
+           {"organizationArchiveStatistics", "archive-statistics"},
+           {"exportOrganizationArchiveStatistics", "archive-statistics/export"}}) {
+    rows.push_back({operation,
+                    [suffix](ApiFixture& fx, std::int64_t) {
+                      return Target{"GET", fmt::format("/v1/organizations/{}/{}", fx.org("G"), suffix)};
+                    },
+                    "NOT_UPLOADED", org_rule(200, {"own", "parent", "grand"})});
+  }
   rows.push_back({"getMe",
                   [](ApiFixture&, std::int64_t) {
                     return Target{"GET", "/v1/me"};

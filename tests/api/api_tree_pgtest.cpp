@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "common/sheet/sheet.hpp"
 #include "tests/api/api_fixture.hpp"
 
 // The archive's life on an organization tree of the shape schools really have (docs/rules.md R4, R5): 团中央 → 省 →
@@ -228,6 +229,75 @@ TEST_F(ApiTreeTest, AnEditOfTheAdmissionDateIsConfirmedAndMovesTheDeadline) {
                                 "AND upload_deadline = '2024-07-01'", m)),
             1);
   EXPECT_EQ(Send(f.port(), "PATCH", path, f.token("学校团委"), R"({"name": "王五"})").status, 403);
+}
+
+TEST_F(ApiTreeTest, TheMemberDatabaseListsFiltersAndExportsTheSubtree) {
+  const auto waiting = Member("团支部");
+  const auto pending = Member("团支部");
+  Upload("团支部", pending);
+  Member("工委支部");
+  f.Count(fmt::format("UPDATE members SET upload_deadline = '2024-06-03' WHERE id = {} RETURNING 1", waiting));
+
+  const auto all = Send(f.port(), "GET", fmt::format("/v1/organizations/{}/members", f.org("学校团委")),
+                        f.token("学校团委"));
+  ASSERT_EQ(all.status, 200) << all.body;
+  const auto items = all.json()["items"];
+  ASSERT_EQ(items.size(), 2u) << "the 团工委's branch is not in the 学校团委's subtree";
+  EXPECT_EQ(items[0]["id_card_masked"].get<std::string>().find("********"), 6u);
+  const auto overdue = Send(f.port(), "GET",
+                            fmt::format("/v1/organizations/{}/members?overdue=true", f.org("学校团委")),
+                            f.token("学校团委"))
+                           .json();
+  ASSERT_EQ(overdue["items"].size(), 1u);
+  EXPECT_EQ(overdue["items"][0]["id"], waiting);
+  const auto by_status = Send(f.port(), "GET",
+                              fmt::format("/v1/organizations/{}/members?status=PENDING,REJECTED", f.org("团总支")),
+                              f.token("团总支"))
+                             .json();
+  ASSERT_EQ(by_status["items"].size(), 1u);
+  EXPECT_EQ(by_status["items"][0]["id"], pending);
+  EXPECT_EQ(Send(f.port(), "GET", fmt::format("/v1/organizations/{}/members?status=LOST", f.org("团总支")),
+                 f.token("团总支"))
+                .status,
+            400);
+  EXPECT_EQ(Send(f.port(), "GET", fmt::format("/v1/organizations/{}/members", f.org("学校团委")), f.token("团工委"))
+                .status,
+            404);
+  EXPECT_EQ(f.Count("SELECT count(*) FROM audit_log WHERE action = 'member.list'"), 3);
+
+  // The export reads back, with the import's own reader, as the same members with their numbers masked
+  const auto xlsx = Send(f.port(), "GET", fmt::format("/v1/organizations/{}/members/export", f.org("学校团委")),
+                         f.token("学校团委"));
+  ASSERT_EQ(xlsx.status, 200);
+  std::vector<std::vector<std::string>> rows;
+  const auto read = sheet::Read(xlsx.body, sheet::Limits{}, [&](const sheet::SheetInfo&, const sheet::Row& row) {
+    std::vector<std::string> texts;
+    for (const auto& c : row.cells) texts.push_back(c.text);
+    rows.push_back(texts);
+    return true;
+  });
+  ASSERT_FALSE(read.error);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0][1], "身份证号码");
+  EXPECT_EQ(rows[1][1].find("********"), 6u);
+  EXPECT_EQ(rows[1][8], "是");
+  EXPECT_EQ(f.Count("SELECT count(*) FROM audit_log WHERE action = 'member.export'"), 1);
+
+  // The statistics per subordinate: the 学校团委's own members, and the 团总支's subtree
+  const auto stats = Send(f.port(), "GET", fmt::format("/v1/organizations/{}/archive-statistics", f.org("学校团委")),
+                          f.token("学校团委"))
+                         .json();
+  ASSERT_EQ(stats["items"].size(), 2u) << stats.dump();
+  EXPECT_EQ(stats["items"][0]["own_members_only"], true);
+  EXPECT_EQ(stats["items"][1]["org"]["name"], "组织团总支");
+  EXPECT_EQ(stats["items"][1]["total"], 2);
+  EXPECT_EQ(stats["items"][1]["pending"], 1);
+  EXPECT_EQ(stats["items"][1]["overdue"], 1);
+  const auto stats_xlsx = Send(f.port(), "GET",
+                               fmt::format("/v1/organizations/{}/archive-statistics/export", f.org("学校团委")),
+                               f.token("学校团委"));
+  EXPECT_EQ(stats_xlsx.status, 200);
+  EXPECT_EQ(stats_xlsx.body.substr(0, 2), "PK");
 }
 
 }  // namespace

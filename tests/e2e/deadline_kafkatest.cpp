@@ -23,8 +23,10 @@ TEST(DeadlineWorker, TwoWorkersNeverSweepAtTheSameTime) {
         "INSERT INTO organizations (id, code, name, kind, parent_id, path) VALUES"
         " (1, 'SCHOOL', '示例中学团委', 'committee', NULL, '1'), (2, 'B1', '高一(1)班团支部', 'branch', 1, '1.2');"
         // 30,000 members waiting, with deadlines spread over the 40 days around today: sweeps of some length.
-        "INSERT INTO members (org_id, name, id_card, joined_on, archive_status)"
-        " SELECT 2, '团员', lpad(i::text, 18, '0'), current_date - 50 + i % 40, 'NOT_UPLOADED'"
+        // The deadline is the admission date plus the default window (lifecycle::Policy::Deadline).
+        "INSERT INTO members (org_id, name, id_card, joined_on, upload_deadline, archive_status)"
+        " SELECT 2, '团员', lpad(i::text, 18, '0'), current_date - 50 + i % 40, current_date - 20 + i % 40,"
+        "        'NOT_UPLOADED'"
         " FROM generate_series(1, 30000) i;"
         "ANALYZE members;");
   });
