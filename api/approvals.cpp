@@ -236,35 +236,33 @@ Response Api::ApprovalQueue(Call& call) {
 }
 
 void Api::AddApprovalRoutes() {
-  router_.Add({.method = "GET",
-               .pattern = "/v1/approvals",
-               .operation = "listApprovals",
-               .handler = [this](Call& call) { return ApprovalQueue(call); }});
   router_.Add(
-      {.method = "GET",
-       .pattern = "/v1/approvals/overview",
-       .operation = "approvalOverview",
-       .handler = [this](Call& call) -> Response {
-         if (call.caller.role != Role::kCommitteeAdmin) return Forbidden();
-         return call.db.Autocommit([&](pg::Tx& tx) -> Response {
-           const auto r = tx.Run("api_approval_overview", *call.caller.org_id, config_.list_limit);
-           nlohmann::json items = nlohmann::json::array();
-           for (std::size_t i = 0; i < r.size(); ++i) {
-             items.push_back(
-                 {{"org",
-                   {{"id", r.Int(i, 0)},
-                    {"code", r.Text(i, 1)},
-                    {"name", r.Text(i, 2)},
-                    {"kind", r.Text(i, 3)},
-                    {"parent_id", r.Int(i, 8)}}},
-                  {"pending", r.Int(i, 4)},
-                  {"rejected", r.Int(i, 5)},
-                  {"not_uploaded", r.Int(i, 6)},
-                  {"authenticated", r.Int(i, 7)}});
-           }
-           return Json(200, {{"items", items}});
-         });
+      {.method = "GET", .pattern = "/v1/approvals", .operation = "listApprovals", .handler = [this](Call& call) {
+         return ApprovalQueue(call);
        }});
+  router_.Add({.method = "GET",
+               .pattern = "/v1/approvals/overview",
+               .operation = "approvalOverview",
+               .handler = [this](Call& call) -> Response {
+                 if (call.caller.role != Role::kCommitteeAdmin) return Forbidden();
+                 return call.db.Autocommit([&](pg::Tx& tx) -> Response {
+                   const auto r = tx.Run("api_approval_overview", *call.caller.org_id, config_.list_limit);
+                   nlohmann::json items = nlohmann::json::array();
+                   for (std::size_t i = 0; i < r.size(); ++i) {
+                     items.push_back({{"org",
+                                       {{"id", r.Int(i, 0)},
+                                        {"code", r.Text(i, 1)},
+                                        {"name", r.Text(i, 2)},
+                                        {"kind", r.Text(i, 3)},
+                                        {"parent_id", r.Int(i, 8)}}},
+                                      {"pending", r.Int(i, 4)},
+                                      {"rejected", r.Int(i, 5)},
+                                      {"not_uploaded", r.Int(i, 6)},
+                                      {"authenticated", r.Int(i, 7)}});
+                   }
+                   return Json(200, {{"items", items}});
+                 });
+               }});
   router_.Add({.method = "POST",
                .pattern = "/v1/approvals/{id}/approve",
                .operation = "approveArchive",

@@ -114,8 +114,9 @@ Response Api::ExportOrgMembers(Call& call) {
     const auto text = book.AddFormat({.text = true});
     auto sheet = book.AddSheet("团员名单");
     sheet.SetColumns(0, 9, 16, text);
-    sheet.WriteRow(0, {"姓名", "身份证号码", "性别", "入团时间", "发展团员编号", "所在组织", "档案状态", "上传截止日期",
-                       "是否逾期", "团员编号"},
+    sheet.WriteRow(0,
+                   {"姓名", "身份证号码", "性别", "入团时间", "发展团员编号", "所在组织", "档案状态", "上传截止日期",
+                    "是否逾期", "团员编号"},
                    header);
     sheet.FreezeRows(1);
     int rows = 0;
@@ -147,13 +148,14 @@ Response Api::OrgArchiveStatistics(Call& call, bool as_xlsx) {
       return NotFound("ORG_NOT_FOUND", "组织不存在或不在本组织管理范围内");
     }
     const auto r = tx.Run("api_org_archive_statistics", *id, member::FormatDate(config_.policy.Today(clock_)));
-    const char* const columns[] = {"total", "not_uploaded", "pending", "authenticated", "rejected", "exempt", "overdue"};
+    const char* const columns[] = {"total",    "not_uploaded", "pending", "authenticated",
+                                   "rejected", "exempt",       "overdue"};
     if (!as_xlsx) {
       nlohmann::json items = nlohmann::json::array();
       for (std::size_t i = 0; i < r.size(); ++i) {
-        nlohmann::json item{{"org", {{"id", r.Int(i, 0)}, {"code", r.Text(i, 1)}, {"name", r.Text(i, 2)},
-                                     {"kind", r.Text(i, 3)}}},
-                            {"own_members_only", r.Bool(i, 4)}};
+        nlohmann::json item{
+            {"org", {{"id", r.Int(i, 0)}, {"code", r.Text(i, 1)}, {"name", r.Text(i, 2)}, {"kind", r.Text(i, 3)}}},
+            {"own_members_only", r.Bool(i, 4)}};
         for (std::size_t c = 0; c < std::size(columns); ++c) item[columns[c]] = r.Int(i, 5 + c);
         items.push_back(std::move(item));
       }
@@ -164,7 +166,8 @@ Response Api::OrgArchiveStatistics(Call& call, bool as_xlsx) {
     auto sheet = book.AddSheet("电子档案统计");
     sheet.SetColumns(0, 0, 28);
     sheet.SetColumns(1, 7, 12);
-    sheet.WriteRow(0, {"组织", "团员总数", "档案未上传", "尚未认证", "已认证", "认证不通过", "无需上传", "已逾期"}, header);
+    sheet.WriteRow(0, {"组织", "团员总数", "档案未上传", "尚未认证", "已认证", "认证不通过", "无需上传", "已逾期"},
+                   header);
     sheet.FreezeRows(1);
     for (std::size_t i = 0; i < r.size(); ++i) {
       std::vector<std::string> cells{r.Bool(i, 4) ? r.Text(i, 2) + "（本级）" : r.Text(i, 2)};

@@ -98,11 +98,10 @@ void Api::AddMemberRoutes() {
            const auto status = config_.policy.InitialStatus(*mb.joined_on);
            const auto deadline = config_.policy.Deadline(*mb.joined_on);
            const auto birth = mb.birth_date ? std::optional(member::FormatDate(*mb.birth_date)) : std::nullopt;
-           const auto inserted =
-               tx.Run("api_member_insert", org_id, mb.name, mb.id_card, mb.gender, mb.ethnicity, birth,
-                      member::FormatDate(*mb.joined_on), mb.dev_number, mb.phone, mb.education,
-                      std::string(lifecycle::StatusName(status)),
-                      deadline ? std::optional(member::FormatDate(*deadline)) : std::nullopt);
+           const auto inserted = tx.Run("api_member_insert", org_id, mb.name, mb.id_card, mb.gender, mb.ethnicity,
+                                        birth, member::FormatDate(*mb.joined_on), mb.dev_number, mb.phone, mb.education,
+                                        std::string(lifecycle::StatusName(status)),
+                                        deadline ? std::optional(member::FormatDate(*deadline)) : std::nullopt);
            const auto id = inserted.Int(0, 0);
            Audit(tx, call, "member.create", "member", std::to_string(id), id, std::nullopt,
                  std::string(lifecycle::StatusName(status)));
@@ -230,10 +229,8 @@ void Api::AddMemberRoutes() {
                .operation = "editMember",
                .body = BodyKind::kJson,
                .handler = [this](Call& call) { return EditMember(call); }});
-  router_.Add({.method = "GET",
-               .pattern = "/v1/me",
-               .operation = "getMe",
-               .handler = [this](Call& call) { return Me(call); }});
+  router_.Add(
+      {.method = "GET", .pattern = "/v1/me", .operation = "getMe", .handler = [this](Call& call) { return Me(call); }});
 
   router_.Add({.method = "GET",
                .pattern = "/v1/members/{id}/transfer-eligibility",
@@ -249,8 +246,8 @@ void Api::AddMemberRoutes() {
                    nlohmann::json body{{"member_id", m.place.member_id}, {"eligible", ok}};
                    if (!ok) {
                      body["code"] = "NOT_AUTHENTICATED";
-                     body["message"] =
-                         fmt::format("团员身份尚未认证（当前状态：{}），不能办理组织关系转接", lifecycle::StatusText(m.status));
+                     body["message"] = fmt::format("团员身份尚未认证（当前状态：{}），不能办理组织关系转接",
+                                                   lifecycle::StatusText(m.status));
                    }
                    return Json(200, body);
                  });

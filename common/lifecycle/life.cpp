@@ -37,8 +37,8 @@ std::string_view NoticeKindName(NoticeKind kind) {
   return "DIGEST";
 }
 
-AuditEntry Life::Entry(const Actor& actor, std::string_view action, std::string_view object_type,
-                       std::string object_id, const MemberRecord& m) const {
+AuditEntry Life::Entry(const Actor& actor, std::string_view action, std::string_view object_type, std::string object_id,
+                       const MemberRecord& m) const {
   AuditEntry e;
   e.user_id = actor.user_id;
   e.actor = actor.name;
@@ -64,16 +64,11 @@ void Life::ChangeStatus(const Actor& actor, const MemberRecord& m, ArchiveStatus
   Announce(actor, m, to, current_version_id, action, reason);
 }
 
-void Life::Announce(const Actor& actor, const MemberRecord& m, ArchiveStatus to,
-                    std::optional<std::int64_t> version_id, std::string_view action,
-                    const std::optional<std::string>& reason) {
+void Life::Announce(const Actor& actor, const MemberRecord& m, ArchiveStatus to, std::optional<std::int64_t> version_id,
+                    std::string_view action, const std::optional<std::string>& reason) {
   if (to == m.status) return;
-  nlohmann::json payload{{"member_id", m.place.member_id},
-                         {"org_id", m.place.org_id},
-                         {"from", StatusName(m.status)},
-                         {"to", StatusName(to)},
-                         {"action", action},
-                         {"actor", actor.name}};
+  nlohmann::json payload{{"member_id", m.place.member_id}, {"org_id", m.place.org_id}, {"from", StatusName(m.status)},
+                         {"to", StatusName(to)},           {"action", action},         {"actor", actor.name}};
   if (version_id) payload["version_id"] = *version_id;
   if (reason) payload["reason"] = *reason;
   store_.Publish("archive.status-changed",
@@ -106,7 +101,8 @@ std::optional<Refusal> Life::UploadRefusal(const MemberRecord& m, UploadKind kin
       if (kind == UploadKind::kReplace) return Conflict("NOTHING_TO_REPLACE", "档案尚未上传，请先上传档案");
       return std::nullopt;
     case ArchiveStatus::kPending: {
-      if (kind == UploadKind::kFirst) return Conflict("ARCHIVE_PENDING", "档案已上传，正在等待审批；如需更换请使用替换档案");
+      if (kind == UploadKind::kFirst)
+        return Conflict("ARCHIVE_PENDING", "档案已上传，正在等待审批；如需更换请使用替换档案");
       const auto current = m.current_version_id ? store_.FindVersion(*m.current_version_id) : std::nullopt;
       if (current && !current->verdict) {
         return Conflict("PREREVIEW_RUNNING", "档案正在预审，请等待预审完成后再替换");
@@ -138,8 +134,8 @@ Result<VersionRecord> Life::Upload(const Actor& actor, const MemberRecord& m, Up
                                     .uploader_org_id = actor.org_id.value_or(0),
                                     .uploader_kind = actor.kind});
   if (m.status == ArchiveStatus::kAuthenticated) store_.UseChangeRequest(m.place.member_id);
-  ChangeStatus(actor, m, ArchiveStatus::kPending, v.id, kind == UploadKind::kFirst ? "archive.upload" : "archive.replace",
-               std::nullopt,
+  ChangeStatus(actor, m, ArchiveStatus::kPending, v.id,
+               kind == UploadKind::kFirst ? "archive.upload" : "archive.replace", std::nullopt,
                {{"version_id", v.id}, {"version_no", v.version_no}, {"sha256", file.sha256}, {"size", file.size}});
   store_.Publish("archive.uploaded",
                  events::MakeEnvelope("archive.uploaded", 1, "archive-api", std::to_string(m.place.member_id),
@@ -310,9 +306,8 @@ Result<EditOutcome> Life::EditMember(const Actor& actor, const MemberRecord& m, 
   if (waiting_for_first) {
     out.edit.status = policy_.InitialStatus(joined_on);
   } else if (!policy_.NeedsArchive(joined_on)) {
-    return Conflict("ARCHIVE_EXISTS",
-                    fmt::format("该团员已上传档案，入团时间不能改为电子档案启用日期（{}）之前",
-                                member::FormatDate(policy_.e_archive_required_from)));
+    return Conflict("ARCHIVE_EXISTS", fmt::format("该团员已上传档案，入团时间不能改为电子档案启用日期（{}）之前",
+                                                  member::FormatDate(policy_.e_archive_required_from)));
   }
   if (id_card != m.id_card && store_.IdCardTaken(id_card, m.place.member_id)) {
     return Conflict("DUPLICATE_ID_CARD", "该身份证号码已登记在其他团员名下");

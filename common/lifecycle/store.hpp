@@ -90,7 +90,14 @@ struct AuditEntry {
 };
 
 // The kinds of the 操作中心 feed (notifications.kind).
-enum class NoticeKind { kArchiveRejected, kArchiveApproved, kPrereviewFailed, kChangeApproved, kChangeRejected, kDigest };
+enum class NoticeKind {
+  kArchiveRejected,
+  kArchiveApproved,
+  kPrereviewFailed,
+  kChangeApproved,
+  kChangeRejected,
+  kDigest
+};
 std::string_view NoticeKindName(NoticeKind kind);
 
 // One item of an organization's 操作中心 feed.

@@ -202,8 +202,8 @@ Report SandboxedChecker::Check(std::string_view bytes, const Expectations& expec
     const std::string detail = reply.bytes ? "garbled reply" : reply.detail;
     // The one place a sandbox failure is counted.
     CountFailure(reply.failure ? sandbox::FailureName(*reply.failure) : "garbled");
-    log::Get("prereview")->warn("the pre-review child failed on a file ({} bytes, attempt {}): {}", bytes.size(),
-                                attempt, detail);
+    log::Get("prereview")
+        ->warn("the pre-review child failed on a file ({} bytes, attempt {}): {}", bytes.size(), attempt, detail);
     if (reply.failure == sandbox::Failure::kTimedOut) {
       if (attempt < 2) continue;
       report.Add(Code::kTimeout, std::nullopt,
@@ -213,13 +213,13 @@ Report SandboxedChecker::Check(std::string_view bytes, const Expectations& expec
       return report;
     }
     if (reply.failure == sandbox::Failure::kMemoryLimit) {
-      report.Add(Code::kCorrupt, std::nullopt,
-                 "文件过于复杂或含有超大图像，无法在限定内存内打开，请重新扫描后上传。",
+      report.Add(Code::kCorrupt, std::nullopt, "文件过于复杂或含有超大图像，无法在限定内存内打开，请重新扫描后上传。",
                  {{"reason", "memory_limit"}, {"detail", reply.detail}});
       return report;
     }
-    throw SandboxFailure(fmt::format("the pre-review sandbox failed ({}): {}; the upload is retried, then dead-lettered",
-                                     reply.failure ? sandbox::FailureName(*reply.failure) : "garbled", detail));
+    throw SandboxFailure(
+        fmt::format("the pre-review sandbox failed ({}): {}; the upload is retried, then dead-lettered",
+                    reply.failure ? sandbox::FailureName(*reply.failure) : "garbled", detail));
   }
 }
 

@@ -18,8 +18,7 @@ Caller Admin(Role role, std::int64_t org, std::string path, std::string kind) {
 }
 
 // The member lives in organization 3 (path 1.2.3), whose direct superior is 2.
-const MemberPlace kMember{
-    .member_id = 9, .org_id = 3, .parent_org_id = 2, .approver_org_id = 2, .org_path = "1.2.3"};
+const MemberPlace kMember{.member_id = 9, .org_id = 3, .parent_org_id = 2, .approver_org_id = 2, .org_path = "1.2.3"};
 
 TEST(Access, SubtreeMatchesWholeLabelsOnly) {
   EXPECT_TRUE(InSubtree("1.2.3", "1.2"));

@@ -295,11 +295,7 @@ TEST(ApiAccessMatrix, EveryRouteGivesExactlyTheAccessTheRulesAllow) {
                     },
                     "NOT_UPLOADED", org_rule(200, {"own", "parent", "grand"})});
   }
-  rows.push_back({"getMe",
-                  [](ApiFixture&, std::int64_t) {
-                    return Target{"GET", "/v1/me"};
-                  },
-                  "NOT_UPLOADED", anyone});
+  rows.push_back({"getMe", [](ApiFixture&, std::int64_t) { return Target{"GET", "/v1/me"}; }, "NOT_UPLOADED", anyone});
   rows.push_back({"approvalOverview",
                   [](ApiFixture&, std::int64_t) {
                     return Target{"GET", "/v1/approvals/overview"};

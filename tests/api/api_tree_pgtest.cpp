@@ -5,8 +5,8 @@
 #include "tests/api/api_fixture.hpp"
 
 // The archive's life on an organization tree of the shape schools really have (docs/rules.md R4, R5): 团中央 → 省 →
-// 市 → 区 → 学校团委 → 团总支 → 团支部, and a 团工委 beside the 学校团委 with a 团支部 of its own. For each level: who may
-// upload, who sees the upload in the queue, who may approve or reject, who is told, and who gets 403 or 404.
+// 市 → 区 → 学校团委 → 团总支 → 团支部, and a 团工委 beside the 学校团委 with a 团支部 of its own. For each level: who
+// may upload, who sees the upload in the queue, who may approve or reject, who is told, and who gets 403 or 404.
 extern "C" const char* __lsan_default_suppressions() {
   return "leak:lxw_strdup\n";
 }
@@ -35,11 +35,13 @@ class ApiTreeTest : public ::testing::Test {
   }
 
   std::int64_t Member(const std::string& org) {
-    const auto r = Send(f.port(), "POST", "/v1/members", f.token(org),
-                        fmt::format(R"({{"org_id": {}, "name": "李{}", "id_card": "{}", "joined_on": "2024-05-04", "ethnicity": "汉族", )"
-                                    R"("dev_number": "2024{:08}"}})",
-                                    f.org(org), std::string(kNames[++n_ % 10]), archive::testing::MakeIdCard("20080101", fmt::format("{:03}", n_)),
-                                    n_));
+    const auto r =
+        Send(f.port(), "POST", "/v1/members", f.token(org),
+             fmt::format(
+                 R"({{"org_id": {}, "name": "李{}", "id_card": "{}", "joined_on": "2024-05-04", "ethnicity": "汉族", )"
+                 R"("dev_number": "2024{:08}"}})",
+                 f.org(org), std::string(kNames[++n_ % 10]),
+                 archive::testing::MakeIdCard("20080101", fmt::format("{:03}", n_)), n_));
     EXPECT_EQ(r.status, 201) << r.body;
     return r.json()["id"].get<std::int64_t>();
   }
@@ -66,7 +68,8 @@ class ApiTreeTest : public ::testing::Test {
   }
 
   std::int64_t Told(const std::string& org, const std::string& kind) {
-    return f.Count(fmt::format("SELECT count(*) FROM notifications WHERE org_id = {} AND kind = '{}'", f.org(org), kind));
+    return f.Count(
+        fmt::format("SELECT count(*) FROM notifications WHERE org_id = {} AND kind = '{}'", f.org(org), kind));
   }
 
   ApiFixture f;
@@ -165,7 +168,7 @@ TEST_F(ApiTreeTest, TheOverviewCountsThroughTheGeneralBranch) {
   const auto body = r.json();
   for (const auto& item : body["items"]) {
     counts[item["org"]["name"].get<std::string>()] = {item["pending"].get<std::int64_t>(),
-                                                       item["not_uploaded"].get<std::int64_t>()};
+                                                      item["not_uploaded"].get<std::int64_t>()};
   }
   EXPECT_EQ(counts.at("组织团支部"), (std::pair<std::int64_t, std::int64_t>(1, 1)));
   EXPECT_TRUE(counts.count("组织团总支"));
@@ -221,12 +224,14 @@ TEST_F(ApiTreeTest, AnEditOfTheAdmissionDateIsConfirmedAndMovesTheDeadline) {
   const auto done = Send(f.port(), "PATCH", path, f.token("团支部"), R"({"joined_on": "2019-12-31", "confirm": true})");
   ASSERT_EQ(done.status, 200) << done.body;
   EXPECT_EQ(f.Count(fmt::format("SELECT count(*) FROM members WHERE id = {} AND archive_status = 'EXEMPT' "
-                                "AND upload_deadline IS NULL", m)),
+                                "AND upload_deadline IS NULL",
+                                m)),
             1);
   const auto back = Send(f.port(), "PATCH", path, f.token("团支部"), R"({"joined_on": "2024-06-01", "confirm": true})");
   ASSERT_EQ(back.status, 200) << back.body;
   EXPECT_EQ(f.Count(fmt::format("SELECT count(*) FROM members WHERE id = {} AND archive_status = 'NOT_UPLOADED' "
-                                "AND upload_deadline = '2024-07-01'", m)),
+                                "AND upload_deadline = '2024-07-01'",
+                                m)),
             1);
   EXPECT_EQ(Send(f.port(), "PATCH", path, f.token("学校团委"), R"({"name": "王五"})").status, 403);
 }
@@ -238,36 +243,36 @@ TEST_F(ApiTreeTest, TheMemberDatabaseListsFiltersAndExportsTheSubtree) {
   Member("工委支部");
   f.Count(fmt::format("UPDATE members SET upload_deadline = '2024-06-03' WHERE id = {} RETURNING 1", waiting));
 
-  const auto all = Send(f.port(), "GET", fmt::format("/v1/organizations/{}/members", f.org("学校团委")),
-                        f.token("学校团委"));
+  const auto all =
+      Send(f.port(), "GET", fmt::format("/v1/organizations/{}/members", f.org("学校团委")), f.token("学校团委"));
   ASSERT_EQ(all.status, 200) << all.body;
   const auto items = all.json()["items"];
   ASSERT_EQ(items.size(), 2u) << "the 团工委's branch is not in the 学校团委's subtree";
   EXPECT_EQ(items[0]["id_card_masked"].get<std::string>().find("********"), 6u);
-  const auto overdue = Send(f.port(), "GET",
-                            fmt::format("/v1/organizations/{}/members?overdue=true", f.org("学校团委")),
-                            f.token("学校团委"))
-                           .json();
+  const auto overdue =
+      Send(f.port(), "GET", fmt::format("/v1/organizations/{}/members?overdue=true", f.org("学校团委")),
+           f.token("学校团委"))
+          .json();
   ASSERT_EQ(overdue["items"].size(), 1u);
   EXPECT_EQ(overdue["items"][0]["id"], waiting);
-  const auto by_status = Send(f.port(), "GET",
-                              fmt::format("/v1/organizations/{}/members?status=PENDING,REJECTED", f.org("团总支")),
-                              f.token("团总支"))
-                             .json();
+  const auto by_status =
+      Send(f.port(), "GET", fmt::format("/v1/organizations/{}/members?status=PENDING,REJECTED", f.org("团总支")),
+           f.token("团总支"))
+          .json();
   ASSERT_EQ(by_status["items"].size(), 1u);
   EXPECT_EQ(by_status["items"][0]["id"], pending);
-  EXPECT_EQ(Send(f.port(), "GET", fmt::format("/v1/organizations/{}/members?status=LOST", f.org("团总支")),
-                 f.token("团总支"))
-                .status,
-            400);
-  EXPECT_EQ(Send(f.port(), "GET", fmt::format("/v1/organizations/{}/members", f.org("学校团委")), f.token("团工委"))
-                .status,
-            404);
+  EXPECT_EQ(
+      Send(f.port(), "GET", fmt::format("/v1/organizations/{}/members?status=LOST", f.org("团总支")), f.token("团总支"))
+          .status,
+      400);
+  EXPECT_EQ(
+      Send(f.port(), "GET", fmt::format("/v1/organizations/{}/members", f.org("学校团委")), f.token("团工委")).status,
+      404);
   EXPECT_EQ(f.Count("SELECT count(*) FROM audit_log WHERE action = 'member.list'"), 3);
 
   // The export reads back, with the import's own reader, as the same members with their numbers masked
-  const auto xlsx = Send(f.port(), "GET", fmt::format("/v1/organizations/{}/members/export", f.org("学校团委")),
-                         f.token("学校团委"));
+  const auto xlsx =
+      Send(f.port(), "GET", fmt::format("/v1/organizations/{}/members/export", f.org("学校团委")), f.token("学校团委"));
   ASSERT_EQ(xlsx.status, 200);
   std::vector<std::vector<std::string>> rows;
   const auto read = sheet::Read(xlsx.body, sheet::Limits{}, [&](const sheet::SheetInfo&, const sheet::Row& row) {
@@ -293,9 +298,9 @@ TEST_F(ApiTreeTest, TheMemberDatabaseListsFiltersAndExportsTheSubtree) {
   EXPECT_EQ(stats["items"][1]["total"], 2);
   EXPECT_EQ(stats["items"][1]["pending"], 1);
   EXPECT_EQ(stats["items"][1]["overdue"], 1);
-  const auto stats_xlsx = Send(f.port(), "GET",
-                               fmt::format("/v1/organizations/{}/archive-statistics/export", f.org("学校团委")),
-                               f.token("学校团委"));
+  const auto stats_xlsx =
+      Send(f.port(), "GET", fmt::format("/v1/organizations/{}/archive-statistics/export", f.org("学校团委")),
+           f.token("学校团委"));
   EXPECT_EQ(stats_xlsx.status, 200);
   EXPECT_EQ(stats_xlsx.body.substr(0, 2), "PK");
 }

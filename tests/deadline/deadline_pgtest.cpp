@@ -5,10 +5,10 @@
 #include <fmt/format.h>
 
 #include "common/events/builtin.hpp"
-#include "common/reminder/reminder.hpp"
-#include "common/testing/testing.hpp"
 #include "common/lifecycle/policy.hpp"
 #include "common/member/date.hpp"
+#include "common/reminder/reminder.hpp"
+#include "common/testing/testing.hpp"
 #include "workers/deadline/handler.hpp"
 #include "workers/reminder/handler.hpp"
 #include "workers/reminder/notifier.hpp"
@@ -204,8 +204,8 @@ TEST_F(DeadlineTest, LeavesExemptAndAuthenticatedMembersAlone) {
 }
 
 TEST_F(DeadlineTest, TheStartDateAndTheWindowComeFromThePolicy) {
-  config::Section policy_section(
-      nlohmann::json{{"e_archive_required_from", "2026-02-01"}, {"upload_window_days", 10}}, "policy");
+  config::Section policy_section(nlohmann::json{{"e_archive_required_from", "2026-02-01"}, {"upload_window_days", 10}},
+                                 "policy");
   policy_ = lifecycle::Policy::From(policy_section);
   config::Section section(nlohmann::json::object(), "deadline");
   deadline::Sweeper sweeper(deadline::Config::From(section, policy_), clock_);

@@ -50,10 +50,15 @@ class ApiWalkTest : public ::testing::Test {
     });
     branch_token_ = AddUser("e2e-secretary", "branch_admin", 72);
     committee_token_ = AddUser("e2e-committee", "committee_admin", 71);
-    for (const auto& [org, role] : std::map<std::int64_t, const char*>{
-             {81, "committee_admin"}, {82, "committee_admin"}, {83, "committee_admin"}, {84, "committee_admin"},
-             {85, "committee_admin"}, {86, "branch_admin"}, {87, "branch_admin"}, {88, "committee_admin"},
-             {89, "branch_admin"}}) {
+    for (const auto& [org, role] : std::map<std::int64_t, const char*>{{81, "committee_admin"},
+                                                                       {82, "committee_admin"},
+                                                                       {83, "committee_admin"},
+                                                                       {84, "committee_admin"},
+                                                                       {85, "committee_admin"},
+                                                                       {86, "branch_admin"},
+                                                                       {87, "branch_admin"},
+                                                                       {88, "committee_admin"},
+                                                                       {89, "branch_admin"}}) {
       tree_[org] = AddUser(fmt::format("e2e-tree-{}", org), role, org);
     }
 
@@ -166,21 +171,22 @@ class ApiWalkTest : public ::testing::Test {
   std::string committee_token_;
   formgen::GeneratedForm first_;
   formgen::GeneratedForm second_;
-  formgen::GeneratedForm other_;               // another person's form
+  formgen::GeneratedForm other_;              // another person's form
   std::map<std::int64_t, std::string> tree_;  // organization id of the seven-level tree -> its admin's token
 
   // The member of form in organization org, entered by that organization's admin.
   std::int64_t Enter(const formgen::GeneratedForm& form, std::int64_t org, const std::string& serial) {
     const std::string number = form.label["record_number"];
     const std::string year = number.substr(0, 4);
-    const auto created = Call("POST", "/v1/members", tree_.at(org),
-                              nlohmann::json{{"org_id", org},
-                                             {"name", form.label["record_name"]},
-                                             {"id_card", testing::MakeIdCard(std::to_string(std::stoi(year) - 16) + "0301", serial)},
-                                             {"ethnicity", "汉族"},
-                                             {"joined_on", year + "-09-01"},
-                                             {"dev_number", number}}
-                                  .dump());
+    const auto created =
+        Call("POST", "/v1/members", tree_.at(org),
+             nlohmann::json{{"org_id", org},
+                            {"name", form.label["record_name"]},
+                            {"id_card", testing::MakeIdCard(std::to_string(std::stoi(year) - 16) + "0301", serial)},
+                            {"ethnicity", "汉族"},
+                            {"joined_on", year + "-09-01"},
+                            {"dev_number", number}}
+                 .dump());
     EXPECT_EQ(created.status, 201) << created.body;
     return created.json().value("id", std::int64_t{0});
   }
@@ -370,14 +376,17 @@ TEST_F(ApiWalkTest, OnASevenLevelTreeTheNearestCommitteeAboveDecides) {
 // authenticates it, and it never reaches a queue.
 TEST_F(ApiWalkTest, ACommitteesOwnUploadIsAuthenticatedWithoutApproval) {
   const auto member = Enter(first_, 85, "041");
-  const auto upload = Call("POST", fmt::format("/v1/members/{}/archive", member), tree_.at(85), first_.bytes,
-                           "application/pdf");
+  const auto upload =
+      Call("POST", fmt::format("/v1/members/{}/archive", member), tree_.at(85), first_.bytes, "application/pdf");
   ASSERT_EQ(upload.status, 201) << upload.body;
   EXPECT_EQ(upload.json()["uploader_kind"], "committee");
   const std::int64_t version = upload.json()["version_id"];
   ASSERT_TRUE(testing::Eventually(
-      [&] { return Count(fmt::format("SELECT count(*) FROM members WHERE id = {} AND archive_status = "
-                                     "'AUTHENTICATED'", member)) == 1; },
+      [&] {
+        return Count(fmt::format("SELECT count(*) FROM members WHERE id = {} AND archive_status = "
+                                 "'AUTHENTICATED'",
+                                 member)) == 1;
+      },
       240s))
       << Get(fmt::format("/v1/members/{}/archive", member), tree_.at(85)).body;
   EXPECT_TRUE(Queue(84).empty());

@@ -136,7 +136,10 @@ class LifeTest : public ::testing::Test {
  protected:
   LifeTest() {
     MemberRecord m;
-    m.place = {.member_id = 1, .org_id = kBranch, .parent_org_id = kGeneral, .approver_org_id = kCommittee,
+    m.place = {.member_id = 1,
+               .org_id = kBranch,
+               .parent_org_id = kGeneral,
+               .approver_org_id = kCommittee,
                .org_path = "1.2.3.5"};
     m.name = "李明";
     m.id_card = "110105200801010018";
@@ -241,8 +244,8 @@ TEST_F(LifeTest, TheGeneralBranchUploadingForItsBranchTellsBoth) {
   Actor general{.user_id = 9, .name = "zongzhi", .org_id = kGeneral, .kind = UploaderKind::kBranch};
   const auto v = Uploaded(general);
   Verdict(v.id, "PASS");
-  ASSERT_TRUE(std::holds_alternative<ArchiveStatus>(
-      life_.Decide(committee_, M(), v.id, Decision::kApproved, std::nullopt)));
+  ASSERT_TRUE(
+      std::holds_alternative<ArchiveStatus>(life_.Decide(committee_, M(), v.id, Decision::kApproved, std::nullopt)));
   std::vector<std::int64_t> told;
   for (const auto& n : store_.notices) told.push_back(n.org_id);
   EXPECT_EQ(told, (std::vector<std::int64_t>{kGeneral, kBranch}));

@@ -74,10 +74,9 @@ SweepResult Sweeper::Run(pg::Tx& tx, const std::string& as_of, const std::string
   result.day = Day(tx, as_of).first;
   result.sweep_id = tx.Run("deadline_sweep_begin", event_id, as_of, result.day, requested_by, locked_at).Int(0, 0);
   result.resolved = tx.Run("deadline_resolve", FormatUtc(clock_.Now())).affected();
-  result.created =
-      tx.Run("deadline_sweep", as_of, config_.policy.time_zone, offsets_, config_.repeat_every_days,
-             config_.catch_up_days, config_.policy.review_days, result.sweep_id)
-          .affected();
+  result.created = tx.Run("deadline_sweep", as_of, config_.policy.time_zone, offsets_, config_.repeat_every_days,
+                          config_.catch_up_days, config_.policy.review_days, result.sweep_id)
+                       .affected();
   tx.Run("deadline_sweep_finish", result.sweep_id, result.created, result.resolved);
   return result;
 }

@@ -42,9 +42,9 @@ class SandboxedFileChecks final : public FileChecks {
 // SandboxedChecker::Check) is thrown: the consumer loop retries it and then dead-letters it for ops.
 //
 // A re-run (prereview.requested, archivectl prereview rerun) applies only to a member's current version still
-// awaiting a decision (member PENDING, version undecided). It keeps the verdict and findings it replaces in prereview_reruns, once per request and version
-// (a redelivered request does nothing), then reviews the version as on upload, with an audit row naming the
-// request. Anything else is logged and left alone.
+// awaiting a decision (member PENDING, version undecided). It keeps the verdict and findings it replaces in
+// prereview_reruns, once per request and version (a redelivered request does nothing), then reviews the version as on
+// upload, with an audit row naming the request. Anything else is logged and left alone.
 //
 // Counts into metrics (which must outlive it), once the loop's transaction commits, so a redone batch counts
 // once: prereview_verdicts_total{verdict}, prereview_findings_total{code} and
