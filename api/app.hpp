@@ -108,6 +108,10 @@ class Api final : public Application {
   void AddImportRoutes();
   void AddNotificationRoutes();
   void AddMemberListRoutes();
+  // In one transaction: the member {id} locked, when the caller may manage them (R5), and the lifecycle over the
+  // transaction; act(life, member, tx) gives the response. Defined in api/members.hpp.
+  template <typename F>
+  Response ManageMember(Call& call, F&& act);
   // Named handlers of the archive's life (api/archives.cpp, api/approvals.cpp, api/members.cpp).
   Response Upload(Call& call, lifecycle::UploadKind kind);
   Response Withdraw(Call& call);

@@ -147,13 +147,8 @@ Response Api::RequestChange(Call& call) {
   bool bad = false;
   const auto reason = TextField(call, "reason", bad);
   if (bad || !reason) return Error(400, "REASON_REQUIRED", "申请变更档案时必须填写原因");
-  return call.db.InTransaction([&](pg::Tx& tx) -> Response {
-    auto found = ReadableMember(tx, call, true);
-    if (auto* r = std::get_if<Response>(&found)) return std::move(*r);
-    const auto& m = std::get<MemberRow>(found);
-    if (!CanManage(call.caller, m.place)) return Forbidden();
-    lifecycle::PgStore store(tx);
-    const auto done = lifecycle::Life(store, config_.policy, clock_).RequestChange(ActorOf(call), m, *reason);
+  return ManageMember(call, [&](lifecycle::Life& life, const MemberRow& m, pg::Tx&) -> Response {
+    const auto done = life.RequestChange(ActorOf(call), m, *reason);
     if (const auto* refusal = std::get_if<lifecycle::Refusal>(&done)) return Refused(*refusal);
     return Json(201, {{"id", std::get<std::int64_t>(done)}, {"member_id", m.place.member_id}, {"status", "PENDING"}});
   });

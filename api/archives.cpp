@@ -188,13 +188,7 @@ void Api::AddArchiveRoutes() {
 }
 
 Response Api::Upload(Call& call, UploadKind kind) {
-  return call.db.InTransaction([&](pg::Tx& tx) -> Response {
-    auto found = ReadableMember(tx, call, true);
-    if (auto* r = std::get_if<Response>(&found)) return std::move(*r);
-    const auto& m = std::get<MemberRow>(found);
-    if (!CanManage(call.caller, m.place)) return Forbidden();
-    lifecycle::PgStore store(tx);
-    lifecycle::Life life(store, config_.policy, clock_);
+  return ManageMember(call, [&](lifecycle::Life& life, const MemberRow& m, pg::Tx&) -> Response {
     const auto& ref = *call.upload;
     const auto done = life.Upload(ActorOf(call), m, kind, {ref.uri, ref.sha256, ref.size});
     if (const auto* refusal = std::get_if<lifecycle::Refusal>(&done)) return Refused(*refusal);
@@ -211,16 +205,10 @@ Response Api::Upload(Call& call, UploadKind kind) {
 }
 
 Response Api::Withdraw(Call& call) {
-  return call.db.InTransaction([&](pg::Tx& tx) -> Response {
-    auto found = ReadableMember(tx, call, true);
-    if (auto* r = std::get_if<Response>(&found)) return std::move(*r);
-    const auto& m = std::get<MemberRow>(found);
-    if (!CanManage(call.caller, m.place)) return Forbidden();
-    lifecycle::PgStore store(tx);
-    const auto done = lifecycle::Life(store, config_.policy, clock_).Withdraw(ActorOf(call), m);
+  return ManageMember(call, [&](lifecycle::Life& life, const MemberRow& m, pg::Tx& tx) -> Response {
+    const auto done = life.Withdraw(ActorOf(call), m);
     if (const auto* refusal = std::get_if<lifecycle::Refusal>(&done)) return Refused(*refusal);
-    const auto updated = lifecycle::ReadMember(tx, m.place.member_id, false);
-    return Json(200, MemberJson(*updated));
+    return Json(200, MemberJson(*lifecycle::ReadMember(tx, m.place.member_id, false)));
   });
 }
 

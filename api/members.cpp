@@ -264,11 +264,7 @@ Response Api::EditMember(Call& call) {
   const auto confirm = call.body.find("confirm");
   if (confirm != call.body.end() && !confirm->is_boolean()) return BadParameter("confirm", "只能是 true 或 false");
   const bool confirmed = confirm != call.body.end() && confirm->get<bool>();
-  return call.db.InTransaction([&](pg::Tx& tx) -> Response {
-    auto found = ReadableMember(tx, call, true);
-    if (auto* r = std::get_if<Response>(&found)) return std::move(*r);
-    const auto& m = std::get<MemberRow>(found);
-    if (!CanManage(call.caller, m.place)) return Forbidden();
+  return ManageMember(call, [&](lifecycle::Life& life, const MemberRow& m, pg::Tx&) -> Response {
     // The same field rules as a new member: the ID check digit, the age at admission, the date's form.
     std::map<std::string, member::CellValue> cells{
         {"name", member::CellValue::Text(fields["name"].value_or(m.name))},
@@ -290,9 +286,7 @@ Response Api::EditMember(Call& call) {
                         {"message", fmt::format("团员信息有 {} 处错误", errors.size())},
                         {"errors", errors}});
     }
-    lifecycle::PgStore store(tx);
-    const auto done = lifecycle::Life(store, config_.policy, clock_)
-                          .EditMember(ActorOf(call), m, fields["name"] ? row.member.name : m.name,
+    const auto done = life.EditMember(ActorOf(call), m, fields["name"] ? row.member.name : m.name,
                                       fields["id_card"] ? row.member.id_card : m.id_card,
                                       fields["joined_on"] ? *row.member.joined_on : m.joined_on, confirmed);
     if (const auto* refusal = std::get_if<lifecycle::Refusal>(&done)) return Refused(*refusal);

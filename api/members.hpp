@@ -39,4 +39,17 @@ std::string StatusTextOf(std::string_view name);
 // The member with the ID card number masked (first 6 + last 4): lists and single reads alike.
 nlohmann::json MemberJson(const MemberRow& m);
 
+template <typename F>
+Response Api::ManageMember(Call& call, F&& act) {
+  return call.db.InTransaction([&](pg::Tx& tx) -> Response {
+    auto found = ReadableMember(tx, call, true);
+    if (auto* r = std::get_if<Response>(&found)) return std::move(*r);
+    const auto& m = std::get<MemberRow>(found);
+    if (!CanManage(call.caller, m.place)) return Forbidden();
+    lifecycle::PgStore store(tx);
+    lifecycle::Life life(store, config_.policy, clock_);
+    return act(life, m, tx);
+  });
+}
+
 }  // namespace archive::api
