@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "common/base/crypto.hpp"
+#include "common/lifecycle/policy.hpp"
 #include "common/member/date.hpp"
 #include "common/testing/testing.hpp"
 #include "tests/sheet/fixtures.hpp"
@@ -485,6 +486,32 @@ TEST_F(ImportTest, ReadsWithinTheConfiguredRowLimit) {
   EXPECT_EQ(result.status, "FAILED");
   EXPECT_EQ(result.error_code.value_or(""), "TOO_MANY_ROWS") << result.error_message.value_or("");
   EXPECT_EQ(Count("SELECT count(*) FROM members WHERE org_id = 2"), 0);
+}
+
+TEST_F(ImportTest, DeadlinesAndR1ComeFromThePolicySectionEveryProcessReads) {
+  // Given the "policy" section that archive-api, the workers and archivectl all read, with a 45-day window and R1
+  // from 2024-01-01, when a sheet is imported with it, then each member's stored deadline is Policy::Deadline, the
+  // one the API writes and the sweep reads, and a member admitted before R1 is EXEMPT with none
+  config::Section settings(
+      nlohmann::json{{"policy", {{"upload_window_days", 45}, {"e_archive_required_from", "2024-01-01"}}}}, "");
+  const auto policy = lifecycle::Policy::FromSettings(settings);
+  config::Section section(nlohmann::json::object(), "import");
+  Importer importer{Config::From(section, policy), layout_, parser_, blobs_, clock_};
+  Sheet sheet{kHeaders, {}};
+  sheet.rows.push_back(Row("张三", "男", MakeId("20080101", "011"), "2024-03-10", "202400000001", "B1"));
+  sheet.rows.push_back(Row("李四", "女", MakeId("20070202", "022"), "2023-05-04", "202300000002", "B1"));
+  const std::string batch = Submit(sheet.Write());
+  const Result result = db_.InTransaction([&](pg::Tx& tx) { return importer.Run(tx, batch, nullptr); });
+  ASSERT_EQ(result.status, "DONE") << result.error_message.value_or("");
+  const auto expected = member::FormatDate(*policy.Deadline(*member::ParseIsoDate("2024-03-10")));
+  EXPECT_EQ(expected, "2024-04-24");
+  EXPECT_EQ(Count(fmt::format("SELECT count(*) FROM members WHERE name = '张三' AND archive_status = 'NOT_UPLOADED' "
+                              "AND upload_deadline = '{}'",
+                              expected)),
+            1);
+  EXPECT_EQ(Count("SELECT count(*) FROM members WHERE name = '李四' AND archive_status = 'EXEMPT' "
+                  "AND upload_deadline IS NULL"),
+            1);
 }
 
 }  // namespace
