@@ -19,6 +19,18 @@ void ReadBox(config::Section& parent, std::string_view key, Box& box) {
 
 }  // namespace
 
+Config Config::FromFile(config::Section& section, long max_archive_bytes) {
+  auto probe = section;
+  long set = -1;
+  probe.Read("max_bytes", set);
+  if (set != -1) {
+    throw config::Error(section.path() + ".max_bytes: the archive's size limit is policy.max_archive_bytes");
+  }
+  Config c = From(section);
+  c.max_bytes = max_archive_bytes;
+  return c;
+}
+
 Config Config::From(config::Section& section) {
   Config c;
   section.Read("max_bytes", c.max_bytes);

@@ -20,7 +20,7 @@ struct Box {
 // printed 《入团志愿书》 (A4, 8 pages, the number at the top right of page 1, the seal on page 8).
 struct Config {
   // Integrity (R2).
-  long max_bytes = 20L << 20;
+  long max_bytes = 20L << 20;  // R2; set from policy.max_archive_bytes (FromFile)
   // Completeness.
   int expected_pages = 8;
   // Pages past this are not examined (a 10,000-page file gets PAGE_COUNT, not 10,000 renders).
@@ -99,8 +99,12 @@ struct Config {
   long child_memory_bytes = 512L << 20;
   int children = 1;
 
-  // Reads the "prereview" section; unknown keys are refused (config::Error names them).
+  // Reads the "prereview" section; unknown keys are refused (config::Error names them). The sandbox child reads the
+  // parent's whole Config this way, max_bytes included.
   static Config From(config::Section& section);
+  // The same for the configuration file, where max_bytes is not a key: R2's limit has one key,
+  // policy.max_archive_bytes (common/lifecycle/policy.hpp), whose value the caller passes.
+  static Config FromFile(config::Section& section, long max_archive_bytes);
 };
 
 }  // namespace archive::prereview

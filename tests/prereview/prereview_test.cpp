@@ -84,6 +84,15 @@ TEST(Config, RefusesAnUnknownKeyAndRoundTripsThroughJson) {
   EXPECT_EQ(back.glyph_max_absent, 0.2);
 }
 
+TEST(Config, TheFilesSizeLimitIsThePolicysAndHasNoSecondKey) {
+  config::Section file(nlohmann::json{{"min_dpi", 120}}, "prereview");
+  const Config c = Config::FromFile(file, 8L << 20);
+  EXPECT_EQ(c.max_bytes, 8L << 20);
+  EXPECT_EQ(c.min_dpi, 120);
+  config::Section second_key(nlohmann::json{{"max_bytes", 1000}}, "prereview");
+  EXPECT_THROW(Config::FromFile(second_key, 8L << 20), config::Error);
+}
+
 TEST(TooLarge, ReportsTheSizeWithoutOpeningTheFile) {
   const Report r = TooLarge(33 << 20, 20 << 20);
   ASSERT_EQ(r.findings.size(), 1u);

@@ -36,8 +36,8 @@ int Prereview(const Args& args, std::ostream& out) {
 
   auto settings = config::Load();
   auto section = settings.Child("prereview");
-  prereview::Config config = prereview::Config::From(section);
-  config.max_bytes = lifecycle::Policy::FromSettings(settings).max_archive_bytes;  // R2's one key
+  const auto config =
+      prereview::Config::FromFile(section, lifecycle::Policy::FromSettings(settings).max_archive_bytes);
   prereview::SandboxedChecker checker(prereview::SandboxProgramBesideSelf(), config);
   prereview::Report report = checker.Check(bytes.str(), expected);
 

@@ -14,8 +14,7 @@ int main(int argc, char** argv) {
       [](worker::Process& process) {
         const auto policy = lifecycle::Policy::FromSettings(process.settings());
         auto prereview_section = process.settings().Child("prereview");
-        auto prereview_config = prereview::Config::From(prereview_section);
-        prereview_config.max_bytes = policy.max_archive_bytes;  // R2 has one key: policy.max_archive_bytes
+        const auto prereview_config = prereview::Config::FromFile(prereview_section, policy.max_archive_bytes);
         blob::FileStore blobs(config::RequireEnv("ARCHIVE_BLOB_ROOT"));
         prereview::SandboxedChecker checker(prereview::SandboxProgramBesideSelf(), prereview_config,
                                             &process.metrics());
