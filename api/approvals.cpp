@@ -15,13 +15,21 @@ namespace {
 
 using lifecycle::Decision;
 
-// The reason of a rejection (required) or an approval (optional), or the 400 to answer.
+// Whether a rejection takes the pre-review's findings as its reason ("reason_from_findings": true), in one action.
+bool ReasonFromFindings(const Call& call) {
+  const auto it = call.body.is_object() ? call.body.find("reason_from_findings") : call.body.end();
+  return it != call.body.end() && it->is_boolean() && it->get<bool>();
+}
+
+// The reason of a rejection (required, or taken from the findings) or an approval (optional), or the 400 to answer.
 std::variant<std::optional<std::string>, Response> DecisionReason(const Call& call, Decision d) {
   bool bad = false;
   std::optional<std::string> reason;
   if (call.body.is_object()) reason = TextField(call, "reason", bad);
   if (bad) return BadParameter("reason", "必须是字符串");
-  if (d == Decision::kRejected && !reason) return Error(400, "REASON_REQUIRED", "退回时必须填写原因");
+  if (d == Decision::kRejected && !reason && !ReasonFromFindings(call)) {
+    return Error(400, "REASON_REQUIRED", "退回时必须填写原因");
+  }
   if (reason && reason->size() > 2000) return BadParameter("reason", "不能超过 2000 字节");
   return reason;
 }
@@ -70,7 +78,19 @@ Response DecideOne(Call& call, const lifecycle::Policy& policy, const Clock& clo
     const auto m = store.LockMember(version->member_id);  // decisions on one member queue here
     if (!m || !CanRead(call.caller, m->place)) return not_found();
     if (!CanDecide(call.caller, m->place)) return Forbidden();
-    const auto done = lifecycle::Life(store, policy, clock).Decide(ActorOf(call), *m, id, d, reason);
+    auto why = reason;
+    if (d == Decision::kRejected && !why) {
+      // The pre-review's findings, worst first, as the uploader will read them.
+      const auto f = tx.Run("api_findings", id);
+      for (const char* severity : {"fail", "warn"}) {
+        for (std::size_t i = 0; i < f.size(); ++i) {
+          if (f.Text(i, 2) != severity) continue;
+          why = why ? *why + "；" + f.Text(i, 4) : f.Text(i, 4);
+        }
+      }
+      if (!why) return Error(400, "REASON_REQUIRED", "预审没有发现问题，退回时请填写原因");
+    }
+    const auto done = lifecycle::Life(store, policy, clock).Decide(ActorOf(call), *m, id, d, why);
     if (const auto* refusal = std::get_if<lifecycle::Refusal>(&done)) return Refused(*refusal);
     const auto to = std::get<lifecycle::ArchiveStatus>(done);
     return Json(200, {{"version_id", id},

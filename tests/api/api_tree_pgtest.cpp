@@ -133,6 +133,29 @@ TEST_F(ApiTreeTest, ARejectionIsToldToTheBranchThatUploadedAndToTheMembersBranch
   EXPECT_EQ(Send(f.port(), "GET", "/v1/notifications", f.token("工委支部")).json()["items"].size(), 0u);
 }
 
+TEST_F(ApiTreeTest, TheCommitteeRejectsWithThePreReviewsReasonsInOneAction) {
+  const auto m = Member("团支部");
+  const auto up = Upload("团支部", m);
+  ASSERT_EQ(up.status, 201) << up.body;
+  const auto v = up.json()["version_id"].get<std::int64_t>();
+  PreReviewed(v, "FAIL");
+  f.Count(
+      fmt::format("INSERT INTO prereview_findings (version_id, code, severity, message) VALUES "
+                  "({0}, 'SEAL_MISSING', 'fail', '第1页未找到团组织公章'), "
+                  "({0}, 'BLURRY_PAGE', 'warn', '第3页模糊') RETURNING 1",
+                  v));
+  const auto path = fmt::format("/v1/approvals/{}/reject", v);
+  const auto r = Send(f.port(), "POST", path, f.token("学校团委"), R"({"reason_from_findings": true})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(f.Count(fmt::format("SELECT count(*) FROM archive_versions WHERE id = {} AND "
+                                "decision_reason = '第1页未找到团组织公章；第3页模糊'",
+                                v)),
+            1);
+  EXPECT_EQ(f.Count("SELECT count(*) FROM notifications WHERE kind = 'ARCHIVE_REJECTED' AND text LIKE "
+                    "'%第1页未找到团组织公章%'"),
+            1);
+}
+
 TEST_F(ApiTreeTest, AWorkingCommitteeDecidesItsOwnBranchesOnly) {
   const auto m = Member("工委支部");
   const auto up = Upload("工委支部", m);

@@ -36,8 +36,7 @@ int Prereview(const Args& args, std::ostream& out) {
 
   auto settings = config::Load();
   auto section = settings.Child("prereview");
-  const auto config =
-      prereview::Config::FromFile(section, lifecycle::Policy::FromSettings(settings).max_archive_bytes);
+  const auto config = prereview::Config::FromFile(section, lifecycle::Policy::FromSettings(settings).max_archive_bytes);
   prereview::SandboxedChecker checker(prereview::SandboxProgramBesideSelf(), config);
   prereview::Report report = checker.Check(bytes.str(), expected);
 

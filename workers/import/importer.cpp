@@ -56,11 +56,6 @@ std::string MaskOrgName(const std::string& name) {
   return out + chars[chars.size() - 2] + chars.back();
 }
 
-member::Date TodayInChina(const Clock& clock) {
-  const auto local = clock.Now() + std::chrono::hours(8);
-  return member::Date(std::chrono::floor<std::chrono::days>(local));
-}
-
 std::string_view CellText(const member::CellValue& c) {
   return c.text;
 }
@@ -551,7 +546,7 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
   member::ValidationConfig rules = config_.validation;
   const bool importer_is_branch = org_kind == "branch" || org_kind == "general_branch";
   rules.require_branch = !importer_is_branch;
-  const member::Date today = TodayInChina(clock_);
+  const member::Date today = config_.policy.Today(clock_);
   member::DuplicateTracker duplicates;
   duplicates.Reserve(static_cast<std::size_t>(config_.limits.max_rows));  // a bucket per row: 8 bytes
   Branches branches(org_path, importer_is_branch ? std::optional(importer_org) : std::nullopt);
