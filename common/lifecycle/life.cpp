@@ -217,7 +217,8 @@ Result<ArchiveStatus> Life::Decide(const Actor& actor, const MemberRecord& m, st
                {{"version_id", version_id}, {"version_no", v->version_no}, {"verdict", *v->verdict}});
   if (approve) {
     Tell(m, *v, NoticeKind::kArchiveApproved, fmt::format("{}的档案已通过审批", m.name),
-         fmt::format("{}的档案（第{}版）已通过上级团委审批，团员身份已认证。", m.name, v->version_no), {});
+         fmt::format("{}的档案（第{}版）已通过上级团委审批，团员身份已认证。", m.name, v->version_no),
+         nlohmann::json::object());
   } else {
     Tell(m, *v, NoticeKind::kArchiveRejected, fmt::format("{}的档案审批未通过", m.name),
          fmt::format("{}的档案（第{}版）审批未通过，原因：{}。请替换档案后重新提交。", m.name, v->version_no, *reason),

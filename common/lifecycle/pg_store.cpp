@@ -56,6 +56,11 @@ std::optional<ChangeRequestRecord> ReadChangeRequest(const pg::Result& r, std::s
   return c;
 }
 
+// A detail column's JSON text: an object, {} when the detail is null.
+std::string ObjectText(const nlohmann::json& detail) {
+  return detail.is_null() ? "{}" : detail.dump();
+}
+
 std::optional<std::string> OptionalDate(const std::optional<member::Date>& date) {
   return date ? std::optional(member::FormatDate(*date)) : std::nullopt;
 }
@@ -171,12 +176,12 @@ void PgStore::Publish(std::string_view topic, const events::Envelope& event) {
 
 void PgStore::Audit(const AuditEntry& e) {
   tx_.Run("audit_record", e.user_id, e.actor, e.action, e.object_type, e.object_id, e.member_id, e.from_state,
-          e.to_state, e.reason, e.remote_addr, e.trace_id, e.detail.dump());
+          e.to_state, e.reason, e.remote_addr, e.trace_id, ObjectText(e.detail));
 }
 
 void PgStore::Notify(const Notice& n) {
   tx_.Run("notification_insert", n.org_id, std::string(NoticeKindName(n.kind)), n.member_id, n.version_id, n.title,
-          n.text, n.detail.dump());
+          n.text, ObjectText(n.detail));
 }
 
 }  // namespace archive::lifecycle

@@ -109,6 +109,8 @@ TEST_F(ApiTreeTest, TheNearestCommitteeAboveDecidesABranchUnderAGeneralBranch) {
   EXPECT_EQ(ok.json()["archive_status"], "AUTHENTICATED");
   EXPECT_TRUE(Queue("学校团委").empty());
   EXPECT_EQ(Told("团支部", "ARCHIVE_APPROVED"), 1);
+  EXPECT_EQ(f.Count("SELECT count(*) FROM notifications WHERE jsonb_typeof(detail) <> 'object'"), 0);
+  EXPECT_EQ(f.Count("SELECT count(*) FROM audit_log WHERE jsonb_typeof(detail) <> 'object'"), 0);
 }
 
 TEST_F(ApiTreeTest, ARejectionIsToldToTheBranchThatUploadedAndToTheMembersBranch) {
