@@ -9,6 +9,11 @@ namespace {
 
 constexpr const char* kProducer = "archive-lifecycle";
 
+// 3.2.2: a committee's (or leading body's) own upload needs no approval once its pre-review found nothing that fails.
+bool NeedsNoApproval(UploaderKind kind, std::string_view verdict) {
+  return kind == UploaderKind::kCommittee && verdict != "FAIL";
+}
+
 Refusal Conflict(std::string code, std::string message) {
   return Refusal{409, std::move(code), std::move(message)};
 }
@@ -162,7 +167,7 @@ Result<ArchiveStatus> Life::Withdraw(const Actor& actor, const MemberRecord& m) 
     if (before->decision == Decision::kRejected) {
       to = ArchiveStatus::kRejected;
     } else if (before->decision == Decision::kApproved ||
-               (before->uploader_kind == UploaderKind::kCommittee && before->verdict && *before->verdict != "FAIL")) {
+               (before->verdict && NeedsNoApproval(before->uploader_kind, *before->verdict))) {
       to = ArchiveStatus::kAuthenticated;
     } else {
       to = ArchiveStatus::kPending;
@@ -178,7 +183,7 @@ void Life::ApplyVerdict(const Actor& worker, const MemberRecord& m, const Versio
   const std::string action = rerun ? "archive.prereview.rerun" : "archive.prereview";
   const nlohmann::json detail{{"version_id", v.id}, {"verdict", verdict}};
   const bool awaiting = m.current_version_id == v.id && m.status == ArchiveStatus::kPending && !v.withdrawn;
-  if (awaiting && v.uploader_kind == UploaderKind::kCommittee && verdict != "FAIL") {
+  if (awaiting && NeedsNoApproval(v.uploader_kind, verdict)) {
     ChangeStatus(worker, m, ArchiveStatus::kAuthenticated, v.id, action,
                  "上级团委（领导机关）上传，预审未发现问题，无需审批（3.2.2）", detail);
     return;
