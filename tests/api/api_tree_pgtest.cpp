@@ -35,13 +35,14 @@ class ApiTreeTest : public ::testing::Test {
   }
 
   std::int64_t Member(const std::string& org) {
+    const int n = ++n_;
     const auto r =
         Send(f.port(), "POST", "/v1/members", f.token(org),
              fmt::format(
                  R"({{"org_id": {}, "name": "李{}", "id_card": "{}", "joined_on": "2024-05-04", "ethnicity": "汉族", )"
                  R"("dev_number": "2024{:08}"}})",
-                 f.org(org), std::string(kNames[++n_ % 10]),
-                 archive::testing::MakeIdCard("20080101", fmt::format("{:03}", n_)), n_));
+                 f.org(org), std::string(kNames[n % 10]),
+                 archive::testing::MakeIdCard("20080101", fmt::format("{:03}", n)), n));
     EXPECT_EQ(r.status, 201) << r.body;
     return r.json()["id"].get<std::int64_t>();
   }
