@@ -4,9 +4,7 @@
 
 #include "api/app.hpp"
 #include "api/members.hpp"
-#include "common/events/envelope.hpp"
 #include "common/member/date.hpp"
-#include "common/outbox/outbox.hpp"
 
 // Archive routes: upload, replace (替换档案), status with the pre-review findings, history and downloads.
 namespace archive::api {
