@@ -8,11 +8,12 @@ import { S } from "./strings";
 // next_cursor; one item opens its review; PASS items can be approved together after a confirmation.
 interface Filters {
   verdict: string;
+  org_id: string;
   uploaded_from: string;
   uploaded_to: string;
 }
 
-const filters: Filters = { verdict: "", uploaded_from: "", uploaded_to: "" };
+const filters: Filters = { verdict: "", org_id: "", uploaded_from: "", uploaded_to: "" };
 
 export async function renderQueue(page: Page): Promise<void> {
   const items: QueueItem[] = [];
@@ -27,12 +28,21 @@ export async function renderQueue(page: Page): Promise<void> {
     ...["PASS", "WARN", "FAIL", "NONE"].map((v) => h("option", { value: v }, S.verdicts[v])),
   );
   verdict.value = filters.verdict;
+  // The organizations this committee decides for, with what waits in each (GET /v1/approvals/overview).
+  const org = h("select", { id: "filter-org", name: "org_id" }, h("option", { value: "" }, S.queue.any));
+  get<{ items: { org: { id: number; name: string }; pending: number }[] }>("/v1/approvals/overview")
+    .then((r) => {
+      for (const o of r.items) org.append(h("option", { value: String(o.org.id) }, S.queue.orgOption(o.org.name, o.pending)));
+      org.value = filters.org_id;
+    })
+    .catch((e: Error) => toast(e.message, "error"));
   const from = h("input", { type: "date", id: "filter-from", value: filters.uploaded_from });
   const to = h("input", { type: "date", id: "filter-to", value: filters.uploaded_to });
   const form = h(
     "form",
     { class: "filters", id: "queue-filters" },
     h("label", {}, S.queue.verdict, verdict),
+    h("label", {}, S.queue.org, org),
     h("label", {}, S.queue.uploadedFrom, from),
     h("label", {}, S.queue.uploadedTo, to),
     h("button", { type: "submit", class: "secondary" }, S.queue.apply),
@@ -40,6 +50,7 @@ export async function renderQueue(page: Page): Promise<void> {
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     filters.verdict = verdict.value;
+    filters.org_id = org.value;
     filters.uploaded_from = from.value;
     filters.uploaded_to = to.value;
     void reload();
@@ -111,13 +122,19 @@ export async function renderQueue(page: Page): Promise<void> {
       );
       row.addEventListener("click", () => {
         current = i;
-        renderRows();
+        markCurrent();
       });
       row.addEventListener("dblclick", () => open(item));
       body.append(row);
     });
     status.textContent = items.length === 0 ? S.empty : cursor ? "" : S.noMore;
     more.hidden = !cursor;
+  }
+
+  // Moves the highlight without rebuilding the rows (a link being clicked must stay in the page).
+  function markCurrent(): void {
+    body.querySelectorAll("tr").forEach((row, i) => row.classList.toggle("current", i === current));
+    body.querySelector("tr.current")?.scrollIntoView({ block: "nearest" });
   }
 
   function updateBulk(): void {
@@ -177,11 +194,11 @@ export async function renderQueue(page: Page): Promise<void> {
     if (e.key === "j" && current + 1 < items.length) current += 1;
     else if (e.key === "k" && current > 0) current -= 1;
     else if (e.key === "Enter" && item) return open(item);
-    else if (e.key === "a" && item) return void approve(item);
+    // A FAIL is approved only from its review, with the findings in view.
+    else if (e.key === "a" && item) return item.verdict === "FAIL" ? open(item) : void approve(item);
     else if (e.key === "r" && item) return open(item, true);
     else return;
-    renderRows();
-    body.querySelector("tr.current")?.scrollIntoView({ block: "nearest" });
+    markCurrent();
   };
   document.addEventListener("keydown", onKey);
   page.onLeave(() => document.removeEventListener("keydown", onKey));

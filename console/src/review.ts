@@ -17,7 +17,8 @@ export function reasonFromFindings(findings: Finding[]): string {
 }
 
 function values(evidence: Record<string, unknown>): HTMLElement | null {
-  const entries = Object.entries(evidence ?? {}).filter(([, v]) => v !== null && typeof v !== "object");
+  // The values the pre-review read and compared; its machine words (e.g. cause) are said by the message already.
+  const entries = Object.entries(evidence ?? {}).filter(([k, v]) => k in S.valueLabels && v !== null && typeof v !== "object");
   if (entries.length === 0) return null;
   return h(
     "dl",

@@ -85,6 +85,18 @@ test("sign-in keeps the token in sessionStorage, never in a URL, under a policy 
   assert.equal(await rowOf(page, versionOf(fx.mismatch.id)).locator(".chip").getAttribute("data-verdict"), "FAIL");
   await shot(page, "02-queue");
 
+  // The filters: by verdict, and by the organization (from the committee's overview).
+  await page.selectOption("#filter-verdict", "FAIL");
+  await page.click("#queue-filters button[type=submit]");
+  await page.waitForFunction(() => document.querySelectorAll("#queue-rows tr").length === 1);
+  assert.equal(await page.locator("#queue-rows tr").getAttribute("data-version"), String(versionOf(fx.mismatch.id)));
+  await page.selectOption("#filter-verdict", "");
+  await page.locator(`#filter-org option[value="${fx.orgs.b}"]`).waitFor({ state: "attached" });
+  await page.selectOption("#filter-org", String(fx.orgs.b));
+  await page.click("#queue-filters button[type=submit]");
+  await page.waitForFunction(() => document.querySelectorAll("#queue-rows tr").length === 1);
+  assert.equal(await page.locator("#queue-rows tr").getAttribute("data-version"), String(versionOf(fx.other_branch.id)));
+
   await page.click("#sign-out");
   await page.waitForURL(/#\/signin$/);
   assert.equal(await page.evaluate(() => sessionStorage.getItem("league-archive.token")), null);
