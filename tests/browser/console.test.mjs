@@ -48,6 +48,14 @@ function rowOf(page, versionId) {
   return page.locator(`#queue-rows tr[data-version="${versionId}"]`);
 }
 
+// Waits until the queue shows exactly the one row of versionId (a filter's answer has arrived).
+async function onlyRow(page, versionId) {
+  await page.waitForFunction((v) => {
+    const rows = document.querySelectorAll("#queue-rows tr");
+    return rows.length === 1 && rows[0].dataset.version === String(v);
+  }, versionId);
+}
+
 function versionOf(memberId) {
   return Number(sql(`SELECT current_version_id FROM members WHERE id = ${memberId}`));
 }
@@ -88,14 +96,12 @@ test("sign-in keeps the token in sessionStorage, never in a URL, under a policy 
   // The filters: by verdict, and by the organization (from the committee's overview).
   await page.selectOption("#filter-verdict", "FAIL");
   await page.click("#queue-filters button[type=submit]");
-  await page.waitForFunction(() => document.querySelectorAll("#queue-rows tr").length === 1);
-  assert.equal(await page.locator("#queue-rows tr").getAttribute("data-version"), String(versionOf(fx.mismatch.id)));
+  await onlyRow(page, versionOf(fx.mismatch.id));
   await page.selectOption("#filter-verdict", "");
   await page.locator(`#filter-org option[value="${fx.orgs.b}"]`).waitFor({ state: "attached" });
   await page.selectOption("#filter-org", String(fx.orgs.b));
   await page.click("#queue-filters button[type=submit]");
-  await page.waitForFunction(() => document.querySelectorAll("#queue-rows tr").length === 1);
-  assert.equal(await page.locator("#queue-rows tr").getAttribute("data-version"), String(versionOf(fx.other_branch.id)));
+  await onlyRow(page, versionOf(fx.other_branch.id));
 
   await page.click("#sign-out");
   await page.waitForURL(/#\/signin$/);
@@ -132,8 +138,12 @@ test("the approver reads the record beside the upload and approves with the keyb
   const ids = await page.locator("#queue-rows tr").evaluateAll((rows) => rows.map((r) => Number(r.dataset.version)));
   const target = ids.indexOf(secondVersion);
   assert.ok(target >= 0);
-  for (let i = 0; i < target + 1; i++) await page.keyboard.press("j");
-  await page.keyboard.press("k");
+  // The highlight starts on the first row; j down to the target, and one step past it and back (or back and past).
+  for (let i = 0; i < target; i++) await page.keyboard.press("j");
+  const [away, back] = target + 1 < ids.length ? ["j", "k"] : ["k", "j"];
+  await page.keyboard.press(away);
+  assert.notEqual(await page.locator("#queue-rows tr.current").getAttribute("data-version"), String(secondVersion));
+  await page.keyboard.press(back);
   assert.equal(await page.locator("#queue-rows tr.current").getAttribute("data-version"), String(secondVersion));
   await page.keyboard.press("a");
   await page.waitForFunction((v) => !document.querySelector(`#queue-rows tr[data-version="${v}"]`), secondVersion);
@@ -250,6 +260,18 @@ test("a branch admin sees their own branch and none of another's", async () => {
   await b.page.waitForSelector("#member-rows tr");
   const bIds = await b.page.locator("#member-rows tr").evaluateAll((rows) => rows.map((r) => Number(r.dataset.member)));
   assert.deepEqual(bIds, [fx.other_branch.id]);
+  // Nor branch A's evidence crops, which branch A's admin may fetch.
+  const finding = sql(`SELECT id FROM prereview_findings WHERE evidence_uri IS NOT NULL AND version_id = ${versionOf(fx.mismatch.id)} LIMIT 1`);
+  const evidence = (p) =>
+    p.evaluate(async (id) => {
+      const headers = { Authorization: `Bearer ${sessionStorage.getItem("league-archive.token")}` };
+      return (await fetch(`/v1/findings/${id}/evidence`, { headers })).status;
+    }, finding);
+  assert.equal(await evidence(b.page), 404);
+  const a = await open();
+  await signIn(a.page, fx.tokens.branch_a);
+  assert.equal(await evidence(a.page), 200);
+  await a.context.close();
   await b.context.close();
 });
 
