@@ -164,6 +164,7 @@ export interface MemberRow {
 export interface Notice {
   id: number;
   kind: string;
+  member_id: number | null;
   title: string;
   text: string;
   created_at: string;

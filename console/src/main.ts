@@ -101,6 +101,9 @@ async function route(): Promise<void> {
     case "review":
       if (m.role !== "committee_admin") break;
       return renderReview(page("queue"), Number(parts[1]), Number(parts[2]), parts[3] === "reject");
+    case "member":
+      if (m.role === "committee_admin" || m.role === "branch_admin") return renderReview(page("members"), Number(parts[1]), null, false);
+      break;
     case "members":
       if (m.role === "committee_admin" || m.role === "branch_admin") return renderMembers(page("members"));
       break;

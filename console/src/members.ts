@@ -88,7 +88,7 @@ export async function renderMembers(page: Page): Promise<void> {
         h(
           "tr",
           { "data-member": m.id },
-          h("td", {}, m.name),
+          h("td", {}, h("a", { href: `#/member/${m.id}` }, m.name)),
           h("td", { class: "mono" }, m.id_card_masked),
           h("td", { class: "mono" }, m.dev_number ?? ""),
           h("td", {}, m.joined_on),

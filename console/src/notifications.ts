@@ -27,6 +27,7 @@ export async function renderNotifications(page: Page): Promise<void> {
             { class: n.read_at ? "read" : "unread", "data-kind": n.kind },
             h("div", { class: "feed-head" }, h("strong", {}, n.title), h("span", { class: "muted small" }, when(n.created_at)), n.read_at ? h("span", { class: "muted small" }, S.notifications.read) : null),
             h("p", {}, n.text),
+            n.member_id ? h("a", { href: `#/member/${n.member_id}`, class: "small" }, S.notifications.openMember) : null,
           ),
         );
       }

@@ -27,13 +27,17 @@ function values(evidence: Record<string, unknown>): HTMLElement | null {
   );
 }
 
-export async function renderReview(page: Page, memberId: number, versionId: number, rejectNow: boolean): Promise<void> {
+// versionId null: the member's current upload, read only (a branch admin's view of its own member: why it failed or
+// was rejected). The decision is offered only to a committee admin reviewing a given version from the queue.
+export async function renderReview(page: Page, memberId: number, versionId: number | null, rejectNow: boolean): Promise<void> {
+  const deciding = versionId !== null && page.me.role === "committee_admin";
+  const back = deciding ? "#/queue" : "#/members";
   clear(page.main, h("p", { class: "muted" }, S.loading));
   let a: ArchiveStatus;
   try {
     a = await get<ArchiveStatus>(`/v1/members/${memberId}/archive`);
   } catch (e) {
-    clear(page.main, h("p", { class: "error" }, (e as Error).message), h("a", { href: "#/queue" }, S.back));
+    clear(page.main, h("p", { class: "error" }, (e as Error).message), h("a", { href: back }, S.back));
     return;
   }
   const v = a.current_version;
@@ -62,8 +66,8 @@ export async function renderReview(page: Page, memberId: number, versionId: numb
     ),
   );
 
-  if (!v || v.id !== versionId) {
-    clear(page.main, h("a", { href: "#/queue", class: "back" }, S.back), h("div", { class: "review" }, record, h("p", { class: "notice" }, S.review.noCurrent)));
+  if (!v || (versionId !== null && v.id !== versionId)) {
+    clear(page.main, h("a", { href: back, class: "back" }, S.back), h("div", { class: "review" }, record, h("p", { class: "notice" }, S.review.noCurrent)));
     return;
   }
 
@@ -96,7 +100,7 @@ export async function renderReview(page: Page, memberId: number, versionId: numb
   }
   if (v.findings.length === 0) findingsList.append(h("li", { class: "muted" }, S.review.noFindings));
 
-  const decided = v.decision !== null;
+  const decided = !deciding || v.decision !== null;
   const approveButton = h("button", { type: "button", class: "primary", id: "approve", disabled: decided }, S.review.approve);
   const rejectButton = h("button", { type: "button", class: "danger", id: "reject", disabled: decided }, S.review.reject);
   const downloadButton = h("button", { type: "button", class: "secondary", id: "download" }, S.review.download);
@@ -108,7 +112,7 @@ export async function renderReview(page: Page, memberId: number, versionId: numb
 
   async function approve(): Promise<void> {
     try {
-      await post(`/v1/approvals/${versionId}/approve`);
+      await post(`/v1/approvals/${v!.id}/approve`);
       toast(S.queue.approved(a.name));
       location.hash = "#/queue";
     } catch (e) {
@@ -138,7 +142,7 @@ export async function renderReview(page: Page, memberId: number, versionId: numb
         continue;
       }
       try {
-        await post(`/v1/approvals/${versionId}/reject`, { reason: reason.value.trim() });
+        await post(`/v1/approvals/${v!.id}/reject`, { reason: reason.value.trim() });
         toast(S.queue.rejected(a.name));
         location.hash = "#/queue";
         return;
@@ -161,6 +165,7 @@ export async function renderReview(page: Page, memberId: number, versionId: numb
       verdictChip(v.verdict),
       h("span", { class: "muted small" }, `${S.review.uploadedAt} ${when(v.uploaded_at)}`),
     ),
+    v.decision === "REJECTED" && v.decision_reason ? h("p", { class: "notice", id: "decision-reason" }, S.review.decisionReason(v.decision_reason)) : null,
     h("div", { class: "page-preview", id: "page-preview" }, h("h3", {}, S.review.pagePreview), h("p", { class: "muted" }, S.review.pagePreviewLater)),
     h("h3", {}, S.review.findings),
     findingsList,
@@ -168,9 +173,16 @@ export async function renderReview(page: Page, memberId: number, versionId: numb
 
   clear(
     page.main,
-    h("div", { class: "toolbar" }, h("a", { href: "#/queue", class: "back" }, S.back), h("h1", {}, `${S.review.title} · ${a.name}`)),
+    h("div", { class: "toolbar" }, h("a", { href: back, class: "back" }, S.back), h("h1", {}, `${deciding ? S.review.title : S.review.viewTitle} · ${a.name}`)),
     h("div", { class: "review" }, record, upload),
-    h("div", { class: "actions sticky" }, decided ? h("span", { class: "muted" }, S.review.decided) : null, downloadButton, rejectButton, approveButton),
+    h(
+      "div",
+      { class: "actions sticky" },
+      deciding && decided ? h("span", { class: "muted" }, S.review.decided) : null,
+      downloadButton,
+      deciding ? rejectButton : null,
+      deciding ? approveButton : null,
+    ),
   );
 
   const onKey = (e: KeyboardEvent) => {

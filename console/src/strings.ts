@@ -78,6 +78,7 @@ export const S = {
 
   review: {
     title: "档案审批",
+    viewTitle: "团员档案",
     record: "档案记录",
     name: "姓名",
     devNumber: "发展团员编号",
@@ -106,6 +107,7 @@ export const S = {
     reasonRequired: "请填写退回原因",
     noCurrent: "该团员目前没有待审批的档案",
     decided: "该档案已处理",
+    decisionReason: (reason: string) => `退回原因：${reason}`,
   },
 
   valueLabels: {
@@ -146,5 +148,6 @@ export const S = {
     unreadCount: (n: number) => `未读 ${n} 条`,
     markAllRead: "全部标为已读",
     read: "已读",
+    openMember: "查看档案",
   },
 };

@@ -230,11 +230,19 @@ test("a branch admin sees their own branch and none of another's", async () => {
   const bytes = readFileSync(await download.path());
   assert.equal(bytes.subarray(0, 2).toString(), "PK", "the export is not an .xlsx (zip) file");
 
+  // The rejected member's archive, read only: the findings with their evidence and the committee's reason.
+  await page.click(`#member-rows tr[data-member="${fx.mismatch.id}"] a`);
+  await page.locator('#findings li[data-code="NUMBER_MISMATCH"] img.evidence').waitFor();
+  assert.match(await page.textContent("#decision-reason"), /请重新扫描第1页后上传/);
+  assert.equal(await page.locator("#approve, #reject").count(), 0, "a branch admin is offered a decision");
+  await page.waitForFunction(() => [...document.querySelectorAll("img.evidence")].every((i) => i.complete && i.naturalWidth > 0));
+  await shot(page, "09-branch-member-archive");
+
   // The rejection reached branch A's 操作中心.
   await page.click('nav a[data-nav="notifications"]');
   await page.waitForSelector("#feed li[data-kind]");
   assert.match(await page.textContent("#feed"), /请重新扫描第1页后上传/);
-  await shot(page, "09-branch-notifications");
+  await shot(page, "10-branch-notifications");
 
   // The approver's desk is not theirs, and the API answers another branch's data with 404 to their token.
   await page.goto(`${fx.console}#/queue`);
@@ -283,7 +291,7 @@ test("on a tablet the review reads top to bottom without sideways scrolling", as
   await page.locator('#findings li[data-code="NUMBER_MISMATCH"]').waitFor();
   await page.waitForFunction(() => [...document.querySelectorAll("img.evidence")].every((i) => i.complete));
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
-  await shot(page, "10-tablet-review");
+  await shot(page, "11-tablet-review");
   assert.deepEqual(errors, []);
   await context.close();
 });
