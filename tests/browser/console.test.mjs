@@ -222,6 +222,17 @@ test("a branch admin sees their own branch and none of another's", async () => {
   assert.deepEqual(names.sort(), [...fx.clean, fx.mismatch].map((m) => m.name).sort());
   const ids = await page.locator("#member-rows tr").evaluateAll((rows) => rows.map((r) => Number(r.dataset.member)));
   assert.ok(!ids.includes(fx.other_branch.id), "branch A's admin sees branch B's member");
+  // The status filter: only the rejected member; then all again.
+  await page.check('#member-filters input[value="REJECTED"]');
+  await page.click("#member-filters button[type=submit]");
+  await page.waitForFunction(
+    (id) => [...document.querySelectorAll("#member-rows tr")].map((r) => r.dataset.member).join() === String(id),
+    fx.mismatch.id,
+  );
+  await page.uncheck('#member-filters input[value="REJECTED"]');
+  await page.click("#member-filters button[type=submit]");
+  await page.waitForFunction((n) => document.querySelectorAll("#member-rows tr").length === n, ids.length);
+
   // R7: the rejected member's archive must be uploaded again.
   await page.waitForSelector('#banners p[data-code="ARCHIVE_NOT_UPLOADED"]');
   await shot(page, "08-branch-members");
