@@ -303,6 +303,10 @@ test("on a tablet the review reads top to bottom without sideways scrolling", as
   await page.waitForFunction(() => [...document.querySelectorAll("img.evidence")].every((i) => i.complete));
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
   await shot(page, "11-tablet-review");
+  await page.click('nav a[data-nav="members"]');
+  await page.waitForSelector("#member-rows tr");
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
+  await shot(page, "12-tablet-members");
   assert.deepEqual(errors, []);
   await context.close();
 });
