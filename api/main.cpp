@@ -1,4 +1,5 @@
 #include "api/app.hpp"
+#include "api/console.hpp"
 #include "api/rollup.hpp"
 #include "api/server.hpp"
 #include "common/base/clock.hpp"
@@ -9,7 +10,7 @@
 #include "common/metrics/endpoint.hpp"
 
 // archive-api [CONFIG.json]: the HTTP API (docs/api.md). Sections "policy" (common/lifecycle/policy.hpp), "server"
-// (api/server.hpp), "api" (api/app.hpp) and
+// (api/server.hpp), "api" (api/app.hpp), "console" (api/console.hpp) and
 // "metrics" (the Prometheus endpoint, common/metrics/endpoint.hpp); ARCHIVE_DB_URL and ARCHIVE_BLOB_ROOT from the
 // environment.
 int main(int argc, char** argv) {
@@ -23,6 +24,8 @@ int main(int argc, char** argv) {
     auto api_section = settings.Child("api");
     const auto policy = lifecycle::Policy::FromSettings(settings);
     auto api_config = api::ApiConfig::From(api_section, policy);
+    auto console_section = settings.Child("console");
+    auto console_config = api::ConsoleConfig::From(console_section);
     auto metrics_section = settings.Child("metrics");
     const auto endpoint_config = metrics::EndpointConfig::From(metrics_section);
     settings.RejectUnknown();
@@ -33,7 +36,8 @@ int main(int argc, char** argv) {
     SystemClock clock;
     metrics::Registry metrics;
     api::Api app(std::move(api_config), db, blobs, clock);
-    api::Server server(server_config, app, metrics);
+    api::ConsoleApplication console(std::move(console_config), app);
+    api::Server server(server_config, console, metrics);
     metrics::Endpoint endpoint(endpoint_config, metrics);
     signals.OnStop([&] { server.Stop(); });
     server.Run();
