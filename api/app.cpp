@@ -42,13 +42,15 @@ ApiConfig ApiConfig::From(config::Section& section, const lifecycle::Policy& pol
   section.Read("rollup_fold_interval_ms", c.rollup_fold_interval);
   section.Read("rollup_fold_batch", c.rollup_fold_batch);
   section.Read("audit_threads", c.audit_threads);
+  section.Read("imports_per_org_per_day", c.imports_per_org_per_day);
   section.RejectUnknown();
   c.max_json_bytes = json;
   if (c.max_json_bytes < 1 || c.list_limit < 1 || c.export_max_rows < 1 || c.rollup_fold_batch < 1 ||
-      c.audit_threads < 1) {
-    throw config::Error(fmt::format(
-        "{}: max_json_bytes, list_limit, export_max_rows, rollup_fold_batch and audit_threads must be positive",
-        section.path()));
+      c.audit_threads < 1 || c.imports_per_org_per_day < 1) {
+    throw config::Error(
+        fmt::format("{}: max_json_bytes, list_limit, export_max_rows, rollup_fold_batch, audit_threads and "
+                    "imports_per_org_per_day must be positive",
+                    section.path()));
   }
   return c;
 }

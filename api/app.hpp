@@ -41,6 +41,7 @@ struct ApiConfig {
   std::chrono::milliseconds rollup_fold_interval{2000};  // api/rollup.hpp
   int rollup_fold_batch = 50'000;
   int audit_threads = 3;  // api/audit_writer.hpp: threads (and connections) committing the audit rows of searches
+  int imports_per_org_per_day = 50;  // POST /v1/imports per caller's organization and day (429 past it)
 
   static ApiConfig From(config::Section& section, const lifecycle::Policy& policy);
 };

@@ -1,9 +1,11 @@
 #include <fmt/format.h>
 
 #include "api/app.hpp"
+#include "api/members.hpp"
 #include "common/base/crypto.hpp"
 #include "common/base/text.hpp"
 #include "common/events/envelope.hpp"
+#include "common/member/date.hpp"
 #include "common/member/workbooks.hpp"
 #include "common/outbox/outbox.hpp"
 #include "common/sheet/sheet.hpp"
@@ -38,6 +40,14 @@ std::variant<pg::Result, Response> BatchFor(pg::Tx& tx, const Call& call) {
   return b;
 }
 
+// 429 IMPORT_QUOTA_REACHED: the caller's organization started api.imports_per_org_per_day imports today.
+Response ImportQuotaReached(int per_day) {
+  return Error(429, "IMPORT_QUOTA_REACHED",
+               fmt::format("本组织今天已提交 {} 次导入，已达每日上限，请明天再导入。如需导入的团员较多，"
+                           "请把他们填在同一个表格中一次导入。",
+                           per_day));
+}
+
 nlohmann::json Nullable(const pg::Result& r, std::size_t col) {
   return r.IsNull(0, col) ? nlohmann::json() : nlohmann::json(r.Text(0, col));
 }
@@ -68,6 +78,13 @@ void Api::AddImportRoutes() {
          const std::int64_t org_id = std::stoll(call.request.params.at("org_id_checked"));
          const std::string batch_id = RandomUuid();
          return call.db.InTransaction([&](pg::Tx& tx) -> Response {
+           // The day's quota of the caller's organization, taken for good: a refused file is swept by
+           // `archivectl blobs gc`.
+           if (tx.Run("daily_count_take", "import", *call.caller.org_id,
+                      member::FormatDate(config_.policy.Today(clock_)), config_.imports_per_org_per_day)
+                   .empty()) {
+             return ImportQuotaReached(config_.imports_per_org_per_day);
+           }
            tx.Run("import_batch_create", batch_id, org_id, call.caller.user_id, filename, format, ref.uri, ref.sha256,
                   ref.size, dry_run);
            const nlohmann::json payload{{"batch_id", batch_id},
@@ -86,7 +103,7 @@ void Api::AddImportRoutes() {
                {{"batch_id", batch_id}, {"status", "QUEUED"}, {"status_url", fmt::format("/v1/imports/{}", batch_id)}});
          });
        },
-       .admit = [](Call& call) -> std::optional<Response> {
+       .admit = [this](Call& call) -> std::optional<Response> {
          const auto org = QueryParam(call, "org_id");
          call.request.params["org_id"] = org.value_or("");
          const auto org_id = IdParam(call, "org_id");
@@ -96,6 +113,19 @@ void Api::AddImportRoutes() {
            const auto o = tx.Run("api_org_get", *org_id);
            if (o.empty() || !call.caller.Covers(o.Text(0, 5))) {
              return NotFound("ORG_NOT_FOUND", "组织不存在或不在本组织管理范围内");
+           }
+           // Refused before the file is read when the quota is used up (the handler takes it for good).
+           const auto used = tx.Run("daily_count_get", "import", *call.caller.org_id,
+                                    member::FormatDate(config_.policy.Today(clock_)));
+           if (used.Int(0, 0) >= config_.imports_per_org_per_day) {
+             return ImportQuotaReached(config_.imports_per_org_per_day);
+           }
+           // A caller who may not be told about numbers registered elsewhere today cannot import either (the
+           // import worker would refuse the batch the same way).
+           lifecycle::Registry registry(tx, config_.policy, clock_);
+           if (const auto left = registry.Remaining(AskerOf(call)); left && *left <= 0) {
+             const auto refusal = lifecycle::LookupLimitReached(config_.policy.registered_elsewhere_per_day);
+             return Error(refusal.status, refusal.code, refusal.message);
            }
            call.request.params["org_id_checked"] = std::to_string(*org_id);
            return std::nullopt;

@@ -13,6 +13,7 @@
 #include "common/base/clock.hpp"
 #include "common/lifecycle/life.hpp"
 #include "common/lifecycle/pg_store.hpp"
+#include "common/lifecycle/registry.hpp"
 #include "common/member/date.hpp"
 #include "common/pg/pg.hpp"
 
@@ -29,6 +30,9 @@ Response MemberNotFound();
 
 // A refusal of a transition (common/lifecycle/life.hpp) as the response to send.
 Response Refused(const lifecycle::Refusal& refusal);
+
+// The caller of call as one who looks numbers up in the national registry (common/lifecycle/registry.hpp).
+lifecycle::Asker AskerOf(const Call& call);
 
 // The transitions' actor for the caller of call.
 lifecycle::Actor ActorOf(const Call& call);

@@ -1,6 +1,7 @@
 #include "common/blob/blob.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -19,6 +20,11 @@ constexpr std::string_view kScheme = "file://";
 
 [[noreturn]] void Fail(std::string_view what, const fs::path& path) {
   throw Unavailable(fmt::format("blob store: cannot {} {}: {}", what, path.string(), std::strerror(errno)));
+}
+
+std::chrono::system_clock::time_point ModifiedOf(const struct stat& st) {
+  return std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
+      std::chrono::seconds(st.st_mtim.tv_sec) + std::chrono::nanoseconds(st.st_mtim.tv_nsec)));
 }
 
 void SyncDirectory(const fs::path& dir) {
@@ -67,7 +73,11 @@ class FileWriter final : public Writer {
     std::error_code ec;
     if (fs::create_directories(dir, ec)) SyncDirectory(dir.parent_path());
     if (ec) throw Unavailable(fmt::format("blob store: cannot create {}: {}", dir.string(), ec.message()));
-    if (::link(temp_.c_str(), target.c_str()) != 0 && errno != EEXIST) Fail("link", target);
+    if (::link(temp_.c_str(), target.c_str()) != 0) {
+      if (errno != EEXIST) Fail("link", target);
+      // Stored again: a garbage collector that saw it old and unreferenced must now leave it (Store::Remove).
+      if (::utimensat(AT_FDCWD, target.c_str(), nullptr, 0) != 0) Fail("touch", target);
+    }
     ::unlink(temp_.c_str());
     committed_ = true;
     SyncDirectory(dir);
@@ -126,6 +136,57 @@ std::unique_ptr<std::istream> FileStore::Open(const std::string& uri) const {
 
 bool FileStore::Exists(const std::string& uri) const {
   return fs::exists(PathOf(uri));
+}
+
+void FileStore::List(const std::function<void(const Stored&)>& visit) const {
+  const auto each = [&](const fs::path& dir, bool incomplete) {
+    std::error_code ec;
+    for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      struct stat st {};
+      if (::lstat(it->path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+      const std::string name = it->path().filename().string();
+      if (incomplete != name.ends_with(".part")) continue;
+      Stored object{.uri = std::string(kScheme) + it->path().string(),
+                    .key = incomplete ? "" : name,
+                    .size = st.st_size,
+                    .modified = ModifiedOf(st),
+                    .incomplete = incomplete};
+      visit(object);
+    }
+    if (ec) throw Unavailable(fmt::format("blob store: cannot list {}: {}", dir.string(), ec.message()));
+  };
+  each(root_ / "sha256", false);
+  each(root_ / "tmp", true);
+}
+
+bool FileStore::Remove(const Stored& object, std::chrono::system_clock::time_point not_after) {
+  const fs::path path = PathOf(object.uri);
+  const auto [root_end, below] = std::mismatch(root_.begin(), root_.end(), path.begin(), path.end());
+  const std::string area = below != path.end() ? below->string() : "";
+  if (area != (object.incomplete ? "tmp" : "sha256")) {
+    throw NotFound(fmt::format("not a {} of this store: {}", object.incomplete ? "write" : "blob", object.uri));
+  }
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return false;
+    Fail("stat", path);
+  }
+  if (ModifiedOf(st) > not_after) return false;
+  if (::unlink(path.c_str()) != 0) {
+    if (errno == ENOENT) return false;
+    Fail("remove", path);
+  }
+  return true;
+}
+
+GcConfig GcConfig::From(config::Section& section) {
+  GcConfig c;
+  int hours = static_cast<int>(c.grace.count());
+  section.Read("gc_grace_hours", hours);
+  section.RejectUnknown();
+  if (hours < 1) throw config::Error(section.path() + ".gc_grace_hours must be at least 1");
+  c.grace = std::chrono::hours(hours);
+  return c;
 }
 
 }  // namespace archive::blob

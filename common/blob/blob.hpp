@@ -1,13 +1,16 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <istream>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "common/base/errors.hpp"
+#include "common/config/config.hpp"
 
 namespace archive::blob {
 
@@ -41,6 +44,26 @@ class Writer {
   virtual BlobRef Commit() = 0;
 };
 
+// An object of a store as garbage collection sees it (archivectl blobs gc): a committed blob, or a write that never
+// committed (a crashed writer's temporary file; an S3 store's unfinished multipart upload).
+struct Stored {
+  std::string uri;  // a blob's BlobRef::uri; for an incomplete write, a name that only Remove understands
+  std::string key;  // a blob's content address (lower-case SHA-256 hex, as BlobRef::sha256); empty when incomplete
+  std::int64_t size = 0;
+  std::chrono::system_clock::time_point modified;  // last written (or, for a blob, last stored again)
+  bool incomplete = false;
+};
+
+// The "blob" section of archivectl's configuration.
+struct GcConfig {
+  // An unreferenced blob or an incomplete write younger than this is kept: its upload may be in flight, its row
+  // not yet committed. Overridden by `archivectl blobs gc --grace`.
+  std::chrono::hours grace{24};
+
+  // Reads "gc_grace_hours" (at least 1), then rejects unknown keys. Throws config::Error naming the key.
+  static GcConfig From(config::Section& section);
+};
+
 // Content-addressed, write-once storage. Implementations are thread-safe; a Writer is not.
 class Store {
  public:
@@ -49,17 +72,28 @@ class Store {
   virtual std::unique_ptr<std::istream> Open(const std::string& uri) const = 0;
   virtual bool Exists(const std::string& uri) const = 0;
 
+  // Calls visit for every blob and every incomplete write, in no particular order. Storing a blob that is already
+  // there again makes it modified now, so that a collector that saw it old and unreferenced leaves it. Throws
+  // Unavailable when the store cannot be listed.
+  virtual void List(const std::function<void(const Stored&)>& visit) const = 0;
+  // Removes an object List reported, unless it was modified after not_after (stored again meanwhile): returns
+  // whether it was removed. One already gone is not an error. Throws NotFound for an object not of this store.
+  virtual bool Remove(const Stored& object, std::chrono::system_clock::time_point not_after) = 0;
+
   BlobRef Put(std::string_view bytes);
 };
 
-// Files under root/sha256/<2 hex>/<64 hex>. A write goes to root/tmp, is fsynced, then linked into place
-// (never overwriting: the same content is already there), and the directory is fsynced.
+// Files under root/sha256/<2 hex>/<64 hex>. A write goes to root/tmp/<random>.part, is fsynced, then linked into
+// place (never overwriting: the same content is already there, and its time is set to now), and the directory is
+// fsynced. A .part file left behind by a crash is an incomplete write.
 class FileStore final : public Store {
  public:
   explicit FileStore(std::filesystem::path root);
   std::unique_ptr<Writer> Create() override;
   std::unique_ptr<std::istream> Open(const std::string& uri) const override;
   bool Exists(const std::string& uri) const override;
+  void List(const std::function<void(const Stored&)>& visit) const override;
+  bool Remove(const Stored& object, std::chrono::system_clock::time_point not_after) override;
 
  private:
   std::filesystem::path PathOf(const std::string& uri) const;

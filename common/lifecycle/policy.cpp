@@ -14,6 +14,7 @@ Policy Policy::From(config::Section& section) {
   section.Read("upload_window_days", p.upload_window_days);
   section.Read("review_days", p.review_days);
   section.Read("time_zone", p.time_zone);
+  section.Read("registered_elsewhere_per_day", p.registered_elsewhere_per_day);
   section.RejectUnknown();
   const auto date = member::ParseIsoDate(required_from);
   if (!date) {
@@ -25,6 +26,9 @@ Policy Policy::From(config::Section& section) {
   if (p.max_archive_bytes < 1) throw config::Error(section.path() + ".max_archive_bytes must be positive");
   if (p.upload_window_days < 0 || p.review_days < 0) {
     throw config::Error(section.path() + ".upload_window_days and .review_days must not be negative");
+  }
+  if (p.registered_elsewhere_per_day < 1) {
+    throw config::Error(section.path() + ".registered_elsewhere_per_day must be positive");
   }
   try {
     p.zone_ = date::locate_zone(p.time_zone);

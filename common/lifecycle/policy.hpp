@@ -28,6 +28,10 @@ struct Policy {
   int review_days = 7;
   // The calendar the League's dates are in: "today" and every deadline.
   std::string time_zone = "Asia/Shanghai";
+  // How many times a day one user may be told that an ID number or development number is registered in an
+  // organization outside their subtree; past it, every such lookup of theirs is refused until the next day
+  // (common/lifecycle/registry.hpp).
+  int registered_elsewhere_per_day = 100;
 
   // Reads the keys above from section ("YYYY-MM-DD" for the date, an IANA zone name), then rejects unknown keys.
   // Throws config::Error naming the key.

@@ -10,7 +10,9 @@
 #include <fmt/format.h>
 
 #include "common/base/crypto.hpp"
+#include "common/base/text.hpp"
 #include "common/lifecycle/policy.hpp"
+#include "common/lifecycle/registry.hpp"
 #include "common/member/date.hpp"
 #include "common/testing/testing.hpp"
 #include "tests/sheet/fixtures.hpp"
@@ -161,6 +163,13 @@ class ImportTest : public ::testing::Test {
       tx.Run("import_batch_create", id, org.Int(0, 0), std::nullopt, "members.xlsx", "xlsx", ref.uri, ref.sha256,
              ref.size, dry_run);
     });
+    return id;
+  }
+
+  // A batch that user asked for (the importer's subtree is the user's organization's).
+  std::string SubmitBy(const std::string& bytes, std::int64_t user, bool dry_run = false) {
+    const std::string id = Submit(bytes, "SCHOOL", dry_run);
+    QueryInt(db_, fmt::format("UPDATE import_batches SET requested_by = {} WHERE id = '{}' RETURNING 1", user, id));
     return id;
   }
 
@@ -512,6 +521,83 @@ TEST_F(ImportTest, DeadlinesAndR1ComeFromThePolicySectionEveryProcessReads) {
   EXPECT_EQ(Count("SELECT count(*) FROM members WHERE name = '李四' AND archive_status = 'EXEMPT' "
                   "AND upload_deadline IS NULL"),
             1);
+}
+
+TEST_F(ImportTest, AnIdRegisteredElsewhereIsToldWithoutTheOrganizationAuditedAndCounted) {
+  // Given a committee admin of the school, and a sheet with the ID number of another school's member
+  QueryInt(db_,
+           "INSERT INTO users (id, login, display_name, role, org_id) VALUES "
+           "(1, 'teacher', '老师', 'committee_admin', 1) RETURNING 1");
+  const std::string elsewhere = MakeId("20070505", "555");
+  Sheet sheet{kHeaders, {}};
+  sheet.rows.push_back(Row("冯十二", "男", elsewhere, "2024-03-10", "202400000010", "B1"));
+  sheet.rows.push_back(Row("张三", "男", MakeId("20080101", "011"), "2024-03-10", "202400000001", "B1"));
+
+  // When the admin checks it (a dry run)
+  const std::string batch = SubmitBy(sheet.Write(), 1, true);
+  const Result result = Run(batch);
+
+  // Then the row says the person is registered elsewhere and a transfer is the way, and nothing about where
+  ASSERT_EQ(result.status, "DONE") << result.error_message.value_or("");
+  ASSERT_EQ(result.rows.size(), 2u);
+  EXPECT_EQ(result.rows[0].codes, std::vector<std::string>{"ID_IN_ANOTHER_ORG"});
+  ASSERT_EQ(result.rows[0].reasons.size(), 1u);
+  EXPECT_EQ(result.rows[0].reasons[0], lifecycle::IdRegisteredElsewhere());
+  EXPECT_NE(result.rows[0].reasons[0].find("组织关系转接"), std::string::npos);
+  EXPECT_EQ(result.rows[0].reasons[0].find("另一"), std::string::npos) << result.rows[0].reasons[0];
+  EXPECT_EQ(result.rows[0].reasons[0].find('*'), std::string::npos) << result.rows[0].reasons[0];
+  EXPECT_TRUE(result.rows[1].imported);
+
+  // And the hit is audited (who, the holder, the number masked, the batch) and counted against the admin's day
+  EXPECT_EQ(Count(fmt::format("SELECT count(*) FROM audit_log a JOIN members m ON m.id = a.member_id "
+                              "WHERE a.action = 'member.registered_elsewhere' AND a.actor_user_id = 1 AND "
+                              "a.actor = 'teacher' AND m.id_card = '{}' AND a.detail->>'value' = '{}' AND "
+                              "a.detail->>'context' = 'import.dry_run' AND a.detail->>'batch_id' = '{}'",
+                              elsewhere, MaskIdCard(elsewhere), batch)),
+            1);
+  EXPECT_EQ(Count(fmt::format("SELECT count(*) FROM audit_log WHERE detail::text LIKE '%{}%'", elsewhere)), 0);
+  EXPECT_EQ(Count("SELECT used FROM daily_counts WHERE rule = 'registered_elsewhere' AND subject = 1"), 1);
+}
+
+TEST_F(ImportTest, PastTheDailyAllowanceTheBatchIsRefusedWholeAndTheNextOneAtOnce) {
+  // Given an allowance of one answer a day, and a sheet with a new member and two members of another school
+  Config config;
+  config.policy.registered_elsewhere_per_day = 1;
+  Importer limited{config, layout_, parser_, blobs_, clock_};
+  const auto run = [&](const std::string& batch) {
+    return db_.InTransaction([&](pg::Tx& tx) { return limited.Run(tx, batch, nullptr); });
+  };
+  QueryInt(db_,
+           "INSERT INTO users (id, login, display_name, role, org_id) VALUES "
+           "(1, 'teacher', '老师', 'committee_admin', 1) RETURNING 1");
+  QueryInt(db_, "INSERT INTO members (org_id, name, id_card, joined_on, archive_status) VALUES (5, '也在别处', '" +
+                    MakeId("20070606", "666") + "', '2022-05-04', 'NOT_UPLOADED') RETURNING 1");
+  Sheet sheet{kHeaders, {}};
+  sheet.rows.push_back(Row("张三", "男", MakeId("20080101", "011"), "2024-03-10", "202400000001", "B1"));
+  sheet.rows.push_back(Row("冯十二", "女", MakeId("20070505", "555"), "2024-03-10", "202400000010", "B1"));
+  sheet.rows.push_back(Row("冯十三", "女", MakeId("20070606", "666"), "2024-03-10", "202400000011", "B1"));
+
+  // When the admin imports it
+  const Result result = run(SubmitBy(sheet.Write(), 1));
+
+  // Then the batch is refused whole with the limit's message, nothing is imported, and both hits count
+  EXPECT_EQ(result.status, "FAILED");
+  EXPECT_EQ(result.error_code.value_or(""), "LOOKUP_LIMIT_REACHED");
+  EXPECT_NE(result.error_message.value_or("").find("明天"), std::string::npos);
+  EXPECT_EQ(Count("SELECT count(*) FROM members WHERE org_id IN (2, 3)"), 0);
+  EXPECT_EQ(Count("SELECT used FROM daily_counts WHERE rule = 'registered_elsewhere' AND subject = 1"), 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE action = 'member.registered_elsewhere'"), 2);
+
+  // And the admin's next batch, with only a new member, is refused before it is read
+  Sheet fresh{kHeaders, {}};
+  fresh.rows.push_back(Row("张三", "男", MakeId("20080101", "011"), "2024-03-10", "202400000001", "B1"));
+  const Result next = run(SubmitBy(fresh.Write(), 1));
+  EXPECT_EQ(next.status, "FAILED");
+  EXPECT_EQ(next.error_code.value_or(""), "LOOKUP_LIMIT_REACHED");
+  EXPECT_EQ(Count("SELECT count(*) FROM members WHERE org_id IN (2, 3)"), 0);
+
+  // And an import by ops (archivectl, no user) is not limited
+  EXPECT_EQ(run(Submit(fresh.Write())).Summary(), "成功导入 1 位团员，0 位团员导入失败");
 }
 
 }  // namespace

@@ -25,6 +25,7 @@
 #include "common/pg/pg.hpp"
 #include "common/sheet/sheet.hpp"
 #include "tools/archivectl/args.hpp"
+#include "tools/archivectl/blobs.hpp"
 #include "tools/archivectl/ops.hpp"
 #include "tools/archivectl/prereview.hpp"
 #include "tools/archivectl/sweep.hpp"
@@ -70,6 +71,8 @@ Operations (docs/runbook.md)
   batch show BATCH [--json]             import batch progress, result and dead letters
   batch replay BATCH                    queue the batch again (the same as import replay)
   trace --member ID [--json]            where is my upload? everything about one member, in time order
+  blobs gc [--dry-run] [--grace 24h]    remove the blobs no row refers to and the stale .part files older than
+                                        the grace period (blob.gc_grace_hours); prints and audits the plan
 Organizations and access
   org add --code C --name N --kind K [--parent CODE]
                                         kinds: leading_body committee working_committee general_branch branch
@@ -478,6 +481,7 @@ int Run(const std::vector<std::string>& words, std::ostream& out, std::ostream& 
     if (command == "dlq") return Dlq(args, out, err);
     if (command == "batch") return Batch(args, out, err);
     if (command == "trace") return Trace(args, out, err);
+    if (command == "blobs") return Blobs(args, out);
     throw UsageError("unknown command " + command);
   } catch (const UsageError& e) {
     fmt::print(err, "archivectl: {}\n\n{}", e.what(), kUsageText);

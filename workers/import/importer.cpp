@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/base/text.hpp"
+#include "common/lifecycle/registry.hpp"
 #include "common/log/log.hpp"
 #include "common/member/header.hpp"
 #include "common/member/workbooks.hpp"
@@ -33,27 +34,6 @@ std::string Join(const std::vector<std::string>& parts) {
     out += parts[i];
   }
   return out;
-}
-
-// An organization's name as another organization's admin may see it: the ends kept, the middle hidden.
-std::string MaskOrgName(const std::string& name) {
-  std::vector<std::string> chars;
-  for (std::size_t i = 0; i < name.size();) {
-    std::size_t n = 1;
-    const auto c = static_cast<unsigned char>(name[i]);
-    if (c >= 0xF0)
-      n = 4;
-    else if (c >= 0xE0)
-      n = 3;
-    else if (c >= 0xC0)
-      n = 2;
-    chars.push_back(name.substr(i, n));
-    i += n;
-  }
-  if (chars.size() <= 3) return chars.empty() ? "" : chars.front() + "**";
-  std::string out = chars[0] + chars[1];
-  for (std::size_t i = 2; i + 2 < chars.size(); ++i) out += "*";
-  return out + chars[chars.size() - 2] + chars.back();
 }
 
 std::string_view CellText(const member::CellValue& c) {
@@ -141,8 +121,11 @@ class Branches {
 };
 
 // Adds a failure to each row whose ID number or development number the database already holds, from before the
-// batch (a value an earlier row of the batch holds is a duplicate in the file, reported as such).
-void CheckTaken(pg::Tx& tx, const std::string& batch_id, const std::vector<Pending*>& rows) {
+// batch (a value an earlier row of the batch holds is a duplicate in the file, reported as such). A holder outside
+// the asker's subtree is not named: the reason says the number is registered elsewhere, and the hit is added to hits
+// (common/lifecycle/registry.hpp).
+void CheckTaken(pg::Tx& tx, const std::string& batch_id, const lifecycle::Asker& asker,
+                const std::vector<Pending*>& rows, std::vector<lifecycle::Hit>& hits) {
   if (rows.empty()) return;
   std::vector<std::string> ids;
   std::vector<std::string> numbers;
@@ -150,39 +133,59 @@ void CheckTaken(pg::Tx& tx, const std::string& batch_id, const std::vector<Pendi
     if (!p->result.member.id_card.empty()) ids.push_back(p->result.member.id_card);
     if (p->result.member.dev_number) numbers.push_back(*p->result.member.dev_number);
   }
-  std::unordered_map<std::string, std::pair<std::int64_t, std::string>> holders;  // ID -> organization, its name
+  struct Holder {
+    std::int64_t org_id = 0;
+    std::int64_t member_id = 0;
+    std::string org_path;
+    std::string org_name;
+  };
+  std::unordered_map<std::string, Holder> holders;  // ID number -> its holder
   if (!ids.empty()) {
     const auto found = tx.Run("import_existing_ids", ids, batch_id);
-    for (std::size_t i = 0; i < found.size(); ++i) holders[found.Text(i, 0)] = {found.Int(i, 1), found.Text(i, 2)};
+    for (std::size_t i = 0; i < found.size(); ++i)
+      holders[found.Text(i, 0)] = {found.Int(i, 1), found.Int(i, 2), found.Text(i, 3), found.Text(i, 4)};
   }
-  std::unordered_map<std::string, std::string> number_holders;  // development number -> the holder's ID number
+  std::unordered_map<std::string, Holder> number_holders;  // development number -> its holder (org_name: the ID)
   if (!numbers.empty()) {
     const auto found = tx.Run("import_existing_dev_numbers", numbers, batch_id);
-    for (std::size_t i = 0; i < found.size(); ++i) number_holders[found.Text(i, 0)] = found.Text(i, 1);
+    for (std::size_t i = 0; i < found.size(); ++i)
+      number_holders[found.Text(i, 0)] = {0, found.Int(i, 2), found.Text(i, 3), found.Text(i, 1)};
   }
   if (holders.empty() && number_holders.empty()) return;
   for (Pending* row : rows) {
     Pending& p = *row;
     const auto& m = p.result.member;
     if (const auto it = holders.find(m.id_card); it != holders.end()) {
-      if (p.org_id && it->second.first == *p.org_id) {
+      const Holder& h = it->second;
+      if (lifecycle::Elsewhere(asker, h.org_path)) {
+        p.failures.push_back(
+            {"ID_IN_ANOTHER_ORG", "id_card", lifecycle::IdRegisteredElsewhere(), MaskIdCard(m.id_card)});
+        hits.push_back({"id_card", MaskIdCard(m.id_card), h.member_id});
+      } else if (p.org_id && h.org_id == *p.org_id) {
         p.failures.push_back({"ALREADY_IMPORTED", "id_card",
                               "该团员已在本团支部中，无需重复导入。请从表格中删除这一行。", MaskIdCard(m.id_card)});
       } else {
+        // An organization the importer manages anyway: named in full.
         p.failures.push_back(
             {"ID_IN_ANOTHER_ORG", "id_card",
-             fmt::format("该身份证号码已是“{}”的团员。团员转到本组织应办理组织关系转接，不能重复导入。",
-                         MaskOrgName(it->second.second)),
+             fmt::format("该身份证号码已是“{}”的团员，不能重复导入。如需调整所在团支部，请在该团支部办理。",
+                         h.org_name),
              MaskIdCard(m.id_card)});
       }
     }
     // A number held by this same person is the re-import ALREADY_IMPORTED reports, not a clash.
     const auto holder = m.dev_number ? number_holders.find(*m.dev_number) : number_holders.end();
-    if (holder != number_holders.end() && holder->second != m.id_card) {
-      p.failures.push_back(
-          {"DEV_NUMBER_TAKEN", "dev_number",
-           fmt::format("发展团员编号 {} 已被其他团员使用。请核对《入团志愿书》第 1 页上的编号。", *m.dev_number),
-           *m.dev_number});
+    if (holder != number_holders.end() && holder->second.org_name != m.id_card) {
+      if (lifecycle::Elsewhere(asker, holder->second.org_path)) {
+        p.failures.push_back(
+            {"DEV_NUMBER_TAKEN", "dev_number", lifecycle::DevNumberRegisteredElsewhere(*m.dev_number), *m.dev_number});
+        hits.push_back({"dev_number", *m.dev_number, holder->second.member_id});
+      } else {
+        p.failures.push_back(
+            {"DEV_NUMBER_TAKEN", "dev_number",
+             fmt::format("发展团员编号 {} 已被其他团员使用。请核对《入团志愿书》第 1 页上的编号。", *m.dev_number),
+             *m.dev_number});
+      }
     }
   }
 }
@@ -204,7 +207,8 @@ member::FailedRow ReportRow(const member::HeaderMatch& match, const SheetRow& ro
 // result lists. One chunk at a time.
 class Writer {
  public:
-  Writer(pg::Tx& tx, const Config& config, Result& result) : tx_(tx), config_(config), result_(result) {}
+  Writer(pg::Tx& tx, const Config& config, Result& result, const lifecycle::Asker& asker)
+      : tx_(tx), config_(config), result_(result), asker_(asker) {}
 
   // Writes the chunk's rows; a row the database refuses gets its failure here.
   void Write(std::vector<Pending>& rows) {
@@ -236,6 +240,7 @@ class Writer {
 
   std::optional<std::int64_t> first_member;  // the range of ids of the members the batch created
   std::optional<std::int64_t> last_member;
+  std::vector<lifecycle::Hit> hits;  // the numbers found registered outside the asker's subtree, so far
 
  private:
   pg::Value DeadlineOf(const member::Member& m) const {
@@ -250,9 +255,10 @@ class Writer {
   void InsertOrCheck(std::vector<Pending>& rows) {
     std::vector<Pending*> failed, valid;
     for (auto& p : rows) (p.failures.empty() ? valid : failed).push_back(&p);
-    CheckTaken(tx_, result_.batch_id, failed);  // every reason at once, so that one round of fixes is enough
+    CheckTaken(tx_, result_.batch_id, asker_, failed,
+               hits);  // every reason at once, so that one round of fixes is enough
     if (result_.dry_run) {
-      CheckTaken(tx_, result_.batch_id, valid);
+      CheckTaken(tx_, result_.batch_id, asker_, valid, hits);
       return;
     }
     if (valid.empty()) return;
@@ -267,7 +273,7 @@ class Writer {
       if (!e.IsUniqueViolation()) throw;
     }
     tx_.ExecScript("ROLLBACK TO SAVEPOINT import_chunk");
-    CheckTaken(tx_, result_.batch_id, valid);
+    CheckTaken(tx_, result_.batch_id, asker_, valid, hits);
     InsertMembers(valid);  // the same ids: no one else was given them, and the copy that held them is undone
   }
 
@@ -306,6 +312,7 @@ class Writer {
   pg::Tx& tx_;
   const Config& config_;
   Result& result_;
+  const lifecycle::Asker& asker_;
 };
 
 // The rows of a sheet while the sandbox is still reading it: the parser runs on a thread of its own, and Next
@@ -489,6 +496,24 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
     return failed;
   };
 
+  // Who asked: their subtree is what the reasons may name; their allowance of answers about numbers registered
+  // elsewhere bounds what one batch may tell (common/lifecycle/registry.hpp). Past it, the batch is refused whole:
+  // row-by-row answers would tell which rows are held elsewhere.
+  const lifecycle::Asker asker{.user_id = batch.IsNull(0, 8) ? std::nullopt : std::optional(batch.Int(0, 8)),
+                               .actor = batch.IsNull(0, 9) ? "import-worker" : batch.Text(0, 9),
+                               .subtree = batch.IsNull(0, 10) ? org_path : batch.Text(0, 10),
+                               .remote_addr = std::nullopt};
+  lifecycle::Registry registry(tx, config_.policy, clock_);
+  const std::optional<int> remaining = registry.Remaining(asker);
+  const auto limit_reached = [&] {
+    const auto refusal = lifecycle::LookupLimitReached(config_.policy.registered_elsewhere_per_day);
+    return Problem{refusal.code, refusal.message};
+  };
+  if (remaining && *remaining <= 0) {
+    const auto [code, message] = limit_reached();
+    return fail(code, message);
+  }
+
   if (batch.Int(0, 5) > config_.limits.max_file_bytes) {
     return fail("TOO_LARGE",
                 fmt::format("文件超过 {} MB，请分成几个文件分别导入。", config_.limits.max_file_bytes >> 20));
@@ -510,14 +535,19 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
   sheet::SheetInfo info;
   std::optional<std::int64_t> header_row;
   bool savepoint = false;  // taken before the first write
-  Writer writer(tx, config_, result);
+  Writer writer(tx, config_, result, asker);
   std::future<Chunk> writing;  // the chunk being written; declared after what it uses, so it finishes first
+  const auto record_hits = [&] {
+    return registry.Record(asker, writer.hits, result.dry_run ? "import.dry_run" : "import", {{"batch_id", batch_id}});
+  };
   auto refuse = [&](Problem problem) {
     if (writing.valid()) writing.get();
     if (auto whole = SheetProblem(feed.Finish(), header_row)) problem = std::move(*whole);
     if (savepoint) tx.ExecScript("ROLLBACK TO SAVEPOINT import_rows");
+    record_hits();  // the lookups happened, whatever the batch's fate: counted and audited after the rollback
     return fail(std::move(problem.first), std::move(problem.second));
   };
+  const auto over_limit = [&] { return remaining && static_cast<int>(writer.hits.size()) > *remaining; };
 
   // The header row: by name, not position, among the first rows.
   while (rows.size() < 5 && feed.Next(rows, info)) {
@@ -586,6 +616,7 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
       }
     }
     written();
+    if (over_limit()) return refuse(limit_reached());
     validated += static_cast<int>(chunk.size());
     branches.Resolve(tx, chunk);
     writing =
@@ -598,6 +629,13 @@ Result Importer::Run(pg::Tx& tx, const std::string& batch_id, const Progress& pr
   written();
   if (auto problem = SheetProblem(feed.Finish(), header_row)) return refuse(std::move(*problem));
   if (validated == 0) return refuse(NoRows(*header_row));
+  if (over_limit()) return refuse(limit_reached());
+  // Counted now, under the count's row lock until the batch commits: a batch of the same user that finished
+  // meanwhile may have used what this one counted on.
+  // (refuse's rollback undoes this count, and counts the hits again.)
+  if (const int used = record_hits(); remaining && used > config_.policy.registered_elsewhere_per_day) {
+    return refuse(limit_reached());
+  }
 
   result.total = validated;
   if (!failed_rows.empty()) result.report_uri = blobs_.Put(member::WriteFailureReport(layout_, failed_rows)).uri;
